@@ -1,0 +1,10 @@
+using SeqRec.Modeling;
+
+namespace SeqRec.Models;
+
+/// <summary>LightSANs (Fan et al., SIGIR 2021). The encoder lands with the models issue.</summary>
+[Model("lightsans", DisplayName = "LightSANs", Paper = "Fan et al., Lighter and Better: Low-Rank Decomposed Self-Attention Networks for Next-Item Recommendation, SIGIR 2021")]
+public sealed class LightSans(LightSansConfig config, ModelContext context) : SequentialRecommender<LightSansConfig>(nameof(LightSans), config)
+{
+    public ModelContext Context { get; } = context;
+}

@@ -1,0 +1,10 @@
+using SeqRec.Modeling;
+
+namespace SeqRec.Models;
+
+/// <summary>SASRec (Kang and McAuley, ICDM 2018). The encoder lands with the models issue.</summary>
+[Model("sasrec", DisplayName = "SASRec", Paper = "Kang and McAuley, Self-Attentive Sequential Recommendation, ICDM 2018")]
+public sealed class SasRec(SasRecConfig config, ModelContext context) : SequentialRecommender<SasRecConfig>(nameof(SasRec), config)
+{
+    public ModelContext Context { get; } = context;
+}

@@ -1,0 +1,42 @@
+namespace SeqRec.Configuration;
+
+/// <summary>The <c>[trainer]</c> section. Defaults follow RecBole.</summary>
+[ConfigSection("trainer")]
+public sealed partial record TrainerConfig
+{
+    [Param(Min = 1, Help = "Maximum training epochs.")]
+    public int Epochs { get; init; } = 300;
+
+    [Param(Min = 1, Help = "Training samples per batch.")]
+    public int TrainBatchSize { get; init; } = 2048;
+
+    [Param(Min = 0, Help = "Adam learning rate.")]
+    public double LearningRate { get; init; } = 0.001;
+
+    [Param(Min = 0, Help = "Adam L2 weight decay.")]
+    public double WeightDecay { get; init; } = 0.0;
+
+    [Param(Min = 0, Help = "Stop after this many evaluations without improvement (plus one, as RecBole).")]
+    public int StoppingStep { get; init; } = 10;
+
+    [Param(Min = 1, Help = "Evaluate on the validation set every this-many epochs.")]
+    public int EvalStep { get; init; } = 1;
+
+    [Param(Min = 0, Help = "Clip the gradient norm to this value; unset means no clipping.")]
+    public double? ClipGradNorm { get; init; }
+
+    [Param(Help = "Seed of every random generator (initialisation, shuffling, sampling, dropout).")]
+    public long Seed { get; init; } = 2020;
+
+    [Param(Help = "Compute device; this build supports cpu.")]
+    public string Device { get; init; } = "cpu";
+
+    [Param(Min = 0, Max = 1024, Help = "Intra-op threads for torch; 0 keeps torch's default (one per core).")]
+    public int Threads { get; init; }
+
+    partial void OnValidate(ConfigErrors errors)
+    {
+        if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase))
+            errors.Error("device", $"'{Device}' is not supported by this build; use cpu");
+    }
+}

@@ -1,0 +1,6 @@
+namespace SeqRec.Modeling;
+
+/// <summary>What a model needs to know about the data it is built for.</summary>
+/// <param name="NItems">Item vocabulary size including the padding item 0 (RecBole's n_items).</param>
+/// <param name="MaxSeqLength">MAX_ITEM_LIST_LENGTH: rows of the position embedding.</param>
+public sealed record ModelContext(int NItems, int MaxSeqLength);
