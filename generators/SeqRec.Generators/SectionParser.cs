@@ -101,7 +101,7 @@ namespace SeqRec.Generators
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.BoundsOnNonNumber, location, property.Name, property.Type.ToDisplayString()));
             if (min.HasValue && max.HasValue && min > max)
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MinAboveMax, location, property.Name, Format(min.Value), Format(max.Value)));
-            if (numeric && (min.HasValue || max.HasValue))
+            if (numeric && (min.HasValue || max.HasValue) && !(min > max))
             {
                 var defaultValue = ReadDefault(property, semanticModel, nullable, cancellationToken);
                 if (defaultValue is { } value && ((min.HasValue && value < min) || (max.HasValue && value > max)))

@@ -1,1 +1,3 @@
-return 0;
+using SeqRec.Cli;
+
+return AllocatorRelauncher.RelaunchIfNeeded(args) ?? CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using SeqRec.Cli.Commands;
+
+namespace SeqRec.Cli;
+
+/// <summary>The <c>seqrec</c> command line: builds the command tree and runs it with SeqRec's exit codes.</summary>
+public static class CliApp
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int UsageError = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var problem in parse.Errors) error.WriteLine($"error: {problem.Message}");
+            error.WriteLine("Run 'seqrec --help' for usage.");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(configuration);
+        }
+        catch (SeqRecException e)
+        {
+            foreach (var line in e.Message.Split('\n')) error.WriteLine(line.StartsWith("warning:", StringComparison.Ordinal) ? line : $"error: {line}");
+            return UsageError;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("cancelled");
+            return 130;
+        }
+    }
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("SeqRec: sequential recommendation (LightSANs, SASRec) on TorchSharp, RecBole-compatible.");
+        root.Options.Add(CommonOptions.Verbose);
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(DescribeCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using SeqRec.Models;
+using Spectre.Console;
+
+namespace SeqRec.Cli.Commands;
+
+/// <summary><c>seqrec models</c>: the model registry.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("models", "List the registered models.");
+        command.SetAction(parse =>
+        {
+            var table = new Table().AddColumns("id", "name", "paper");
+            foreach (var model in SeqRecModels.All) table.AddRow(Markup.Escape(model.Id), Markup.Escape(model.DisplayName), Markup.Escape(model.Paper));
+            ConsoleFor.Output(parse).Write(table);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

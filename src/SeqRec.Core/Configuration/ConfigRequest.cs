@@ -1,0 +1,21 @@
+namespace SeqRec.Configuration;
+
+/// <summary>
+/// What to resolve, as layers (later wins): generated defaults &lt; <see cref="Files"/> in order &lt;
+/// <see cref="Values"/> (the in-code dictionary of the API) &lt; <see cref="Sets"/> (<c>--set</c>) &lt; the
+/// <see cref="Model"/> and <see cref="Dataset"/> shortcuts.
+/// </summary>
+public sealed record ConfigRequest
+{
+    /// <summary>Model id (<c>--model</c>); otherwise a top-level <c>model = "..."</c> key in the layers.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Shortcut for <c>data.dataset</c> (<c>--dataset</c>).</summary>
+    public string? Dataset { get; init; }
+
+    public IReadOnlyList<string> Files { get; init; } = [];
+
+    public IReadOnlyDictionary<string, object?>? Values { get; init; }
+
+    public IReadOnlyList<string> Sets { get; init; } = [];
+}

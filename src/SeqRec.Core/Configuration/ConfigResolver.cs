@@ -1,0 +1,98 @@
+namespace SeqRec.Configuration;
+
+/// <summary>
+/// Merges the configuration layers of a <see cref="ConfigRequest"/> and binds them into a <see cref="ResolvedConfig"/>.
+/// Every problem of every layer is collected; if there is any, a <see cref="ConfigException"/> lists them all.
+/// </summary>
+public static class ConfigResolver
+{
+    public const string ModelKey = "model";
+
+    /// <summary>The sections every run has, besides its model's.</summary>
+    public static IReadOnlyList<ConfigSectionInfo> CoreSections { get; } = [DataConfig.Info, TrainerConfig.Info, EvalConfig.Info];
+
+    public static ResolvedConfig Resolve(ConfigRequest request, IReadOnlyList<ModelInfo> models)
+    {
+        var errors = new ConfigErrors();
+        var merged = Merge(request, models, errors);
+
+        var model = ChooseModel(request, merged, models, errors);
+        var data = DataConfig.Bind(merged[DataConfig.SectionName] as ConfigTable, errors);
+        var trainer = TrainerConfig.Bind(merged[TrainerConfig.SectionName] as ConfigTable, errors);
+        var eval = EvalConfig.Bind(merged[EvalConfig.SectionName] as ConfigTable, errors);
+        var modelConfig = model?.Config.Bind(merged[model.Config.Name] as ConfigTable, errors);
+        if (modelConfig is IValidatesWithData dataRule) dataRule.ValidateWithData(data, errors);
+        CheckTopLevel(merged, models, errors);
+
+        if (errors.HasErrors || model is null || modelConfig is null) throw new ConfigException(errors.Errors);
+        return new ResolvedConfig(model, modelConfig, data, trainer, eval, errors.Warnings);
+    }
+
+    private static ConfigTable Merge(ConfigRequest request, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    {
+        var layers = new List<ConfigTable>();
+        foreach (var file in request.Files)
+        {
+            if (TomlConfigReader.ReadFile(file, errors) is { } table) layers.Add(table);
+        }
+        if (request.Values is { } values) layers.Add(ConfigOverrides.FromDictionary(values, errors));
+        layers.Add(ConfigOverrides.FromSetArguments(request.Sets, errors));
+        if (request.Dataset is { } dataset)
+            layers.Add(ConfigOverrides.FromSetArguments([$"{DataConfig.SectionName}.dataset=\"{dataset}\""], errors));
+
+        var merged = new ConfigTable(ConfigSource.Defaults);
+        foreach (var layer in layers)
+        {
+            FlatKeys.MoveIntoSections(layer, AllSections(models), errors);
+            merged.MergeFrom(layer);
+        }
+        return merged;
+    }
+
+    private static ModelInfo? ChooseModel(ConfigRequest request, ConfigTable merged, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    {
+        var node = merged[ModelKey];
+        var id = request.Model ?? (node as ConfigScalar)?.Value as string;
+        var known = models.Select(m => m.Id).ToList();
+        if (id is null)
+        {
+            if (node is not null) errors.Error(ModelKey, $"expected a model id, got {node.Describe()}", node.Source);
+            else errors.Error(ModelKey, $"no model chosen: pass --model or set model = \"...\" (known: {string.Join(", ", known)})");
+            return null;
+        }
+        var model = models.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase));
+        if (model is null)
+        {
+            var source = request.Model is null ? node?.Source : new ConfigSource("--model");
+            errors.Error(ModelKey, ConfigReader.UnknownMessage($"model '{id}'", id, known) + $" (known: {string.Join(", ", known)})",
+                source ?? ConfigSource.CommandLine);
+        }
+        return model;
+    }
+
+    /// <summary>Top-level entries must be the model key or a known section (another model's section is allowed).</summary>
+    private static void CheckTopLevel(ConfigTable merged, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    {
+        var sections = AllSections(models).Select(s => s.Name).ToList();
+        foreach (var (key, node) in merged.Items)
+        {
+            if (key == ModelKey) continue;
+            if (!sections.Contains(key))
+                errors.Error(key, node is ConfigTable ? ConfigReader.UnknownMessage("section", key, sections) : UnknownFlatKey(key, models), node.Source);
+            else if (node is not ConfigTable)
+                errors.Error(key, $"expected a table [{key}], got {node.Describe()}", node.Source);
+        }
+    }
+
+    private static string UnknownFlatKey(string key, IReadOnlyList<ModelInfo> models)
+    {
+        var qualified = AllSections(models).SelectMany(s => s.Parameters.Select(p => (Key: p.Key, Path: $"{s.Name}.{p.Key}"))).ToList();
+        var nearest = Suggestions.Nearest(key, qualified.Select(q => q.Key));
+        return nearest is null
+            ? "unknown key"
+            : $"unknown key; did you mean '{qualified.First(q => q.Key == nearest).Path}'?";
+    }
+
+    private static IEnumerable<ConfigSectionInfo> AllSections(IReadOnlyList<ModelInfo> models) =>
+        CoreSections.Concat(models.Select(m => m.Config)).DistinctBy(s => s.Name);
+}

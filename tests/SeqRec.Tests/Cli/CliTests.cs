@@ -1,0 +1,75 @@
+using SeqRec.Cli;
+using Xunit;
+
+namespace SeqRec.Tests.Cli;
+
+/// <summary>The CLI in-process: output, one-line errors and exit codes.</summary>
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Models_lists_both_models_with_their_display_names()
+    {
+        var (code, output, _) = Run("models");
+        Assert.Equal(0, code);
+        Assert.Contains("LightSANs", output, StringComparison.Ordinal);
+        Assert.Contains("SASRec", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_lists_the_parameters_with_defaults_and_allowed_values()
+    {
+        var (code, output, _) = Run("describe", "lightsans");
+        Assert.Equal(0, code);
+        foreach (var key in new[] { "num_layers", "n_heads", "k_interests", "hidden_size", "inner_size", "hidden_dropout_prob", "attn_dropout_prob", "hidden_act", "layer_norm_eps", "initializer_range", "loss_type" })
+            Assert.Contains(key, output, StringComparison.Ordinal);
+        Assert.Contains("gelu, relu, swish, tanh, sigmoid", output, StringComparison.Ordinal);
+        Assert.Contains("1e-12", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("lightsans.k_interests=0", "lightsans.k_interests: 0 is below the minimum 1")]
+    [InlineData("lightsans.k_interest=3", "did you mean 'k_interests'?")]
+    [InlineData("lightsans.hidden_act=mish", "'mish' is not one of gelu, relu, swish, tanh, sigmoid")]
+    public void Config_errors_exit_2_with_one_line(string set, string expected)
+    {
+        var (code, output, error) = Run("config", "--model", "lightsans", "--set", set);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_prints_the_resolved_toml()
+    {
+        var (code, output, _) = Run("config", "--model", "lightsans", "--set", "lightsans.k_interests=10");
+        Assert.Equal(0, code);
+        Assert.Contains("model = \"lightsans\"", output, StringComparison.Ordinal);
+        Assert.Contains("[lightsans]\nnum_layers = 2\nn_heads = 2\nk_interests = 10\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_of_an_unknown_model_exits_2_with_a_suggestion()
+    {
+        var (code, _, error) = Run("describe", "sasrek");
+        Assert.Equal(2, code);
+        Assert.Contains("did you mean 'sasrec'?", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_a_usage_error()
+    {
+        var (code, _, error) = Run("config", "--bogus");
+        Assert.Equal(2, code);
+        Assert.Contains("--bogus", error, StringComparison.Ordinal);
+    }
+}
