@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using SeqRec.Benchmarks;
+
+namespace SeqRec.Cli.Bench;
+
+/// <summary>The Markdown report of <c>seqrec bench compare</c>: one table per measure, with LightSANs/SASRec ratios.</summary>
+internal static class CompareReport
+{
+    public static string Write(IReadOnlyList<BenchPoint> points, MachineInfo machine, string command, IReadOnlyList<string> plots)
+    {
+        var models = points.Select(p => p.Model).Distinct().ToList();
+        var lengths = points.Select(p => p.MaxLength).Distinct().Order().ToList();
+        var text = new StringBuilder();
+        text.Append("# LightSANs vs SASRec: cost and quality as sequences grow\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Command: `{command}`\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Machine: {machine.Cpu}, {machine.Cores} cores, torch threads {machine.TorchThreads}, {machine.Os}, {machine.Runtime}, TorchSharp {machine.TorchSharp}, allocator `{machine.Allocator}`.\n\n");
+        var first = points.FirstOrDefault(p => p.Error is null);
+        if (first is not null)
+            text.Append(CultureInfo.InvariantCulture, $"Batch size {first.TrainBatchSize}; each (model, length) ran in its own process; seconds per epoch are the median of {first.EpochSeconds.Count} epochs after a warm-up epoch.\n");
+
+        Table(text, "Training seconds per epoch", models, lengths, points, p => p.TrainSecondsPerEpoch, "F2", lowerIsBetter: true);
+        Table(text, "Peak memory of the process (GB)", models, lengths, points, p => p.PeakRssBytes / 1e9, "F2", lowerIsBetter: true);
+        Table(text, "Full-ranking evaluation of the test users (seconds)", models, lengths, points, p => p.EvalSeconds, "F3", lowerIsBetter: true);
+        Table(text, "Inference latency per user, batch 1 (ms)", models, lengths, points, p => p.LatencyMsBatch1, "F2", lowerIsBetter: true);
+        Table(text, "Inference latency per user, batch 256 (ms)", models, lengths, points, p => p.LatencyMsBatch256, "F3", lowerIsBetter: true);
+        Table(text, "Parameters", models, lengths, points, p => p.Parameters, "N0", lowerIsBetter: true);
+        if (points.Any(p => p.TestMetrics.Count > 0))
+        {
+            foreach (var metric in points.SelectMany(p => p.TestMetrics.Keys).Distinct().Where(k => k.EndsWith("@10", StringComparison.Ordinal)))
+                Table(text, $"Test {metric} (trained to early stopping)", models, lengths, points, p => p.TestMetrics.GetValueOrDefault(metric, double.NaN), "F4", lowerIsBetter: false);
+        }
+        var failed = points.Where(p => p.Error is not null).ToList();
+        if (failed.Count > 0)
+        {
+            text.Append("\n## Failed points\n\n");
+            foreach (var p in failed) text.Append(CultureInfo.InvariantCulture, $"- {p.Model} at L={p.MaxLength}: {p.Error}\n");
+        }
+        if (plots.Count > 0)
+        {
+            text.Append("\n## Plots\n\n");
+            foreach (var plot in plots) text.Append(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})\n");
+        }
+        return text.ToString();
+    }
+
+    private static void Table(StringBuilder text, string title, List<string> models, List<int> lengths, IReadOnlyList<BenchPoint> points,
+        Func<BenchPoint, double> measure, string format, bool lowerIsBetter)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"\n## {title}\n\n| L | {string.Join(" | ", models)} |");
+        var ratio = models.Contains("lightsans") && models.Contains("sasrec");
+        if (ratio) text.Append(lowerIsBetter ? " SASRec / LightSANs |" : " LightSANs / SASRec |");
+        text.Append("\n|---:|").Append(string.Concat(Enumerable.Repeat("---:|", models.Count + (ratio ? 1 : 0)))).Append('\n');
+        foreach (var length in lengths)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {length} |");
+            foreach (var model in models)
+            {
+                var point = points.FirstOrDefault(p => p.Model == model && p.MaxLength == length);
+                text.Append(' ').Append(point is null ? "–" : point.Error is not null ? "failed" : measure(point).ToString(format, CultureInfo.InvariantCulture)).Append(" |");
+            }
+            if (ratio)
+            {
+                var light = points.FirstOrDefault(p => p.Model == "lightsans" && p.MaxLength == length && p.Error is null);
+                var sas = points.FirstOrDefault(p => p.Model == "sasrec" && p.MaxLength == length && p.Error is null);
+                var value = light is null || sas is null ? double.NaN : lowerIsBetter ? measure(sas) / measure(light) : measure(light) / measure(sas);
+                text.Append(' ').Append(double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) + "×" : "–").Append(" |");
+            }
+            text.Append('\n');
+        }
+    }
+}

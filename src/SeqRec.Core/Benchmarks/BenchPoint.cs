@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SeqRec.Benchmarks;
+
+/// <summary>
+/// What one (model, sequence length) measurement of <c>seqrec bench compare</c> produced. Each point runs in its own
+/// process, so <see cref="PeakRssBytes"/> is that process's honest high-water mark.
+/// </summary>
+public sealed record BenchPoint
+{
+    public required string Model { get; init; }
+    public required int MaxLength { get; init; }
+    public required long Parameters { get; init; }
+    public required int TrainBatchSize { get; init; }
+    public required int BatchesPerEpoch { get; init; }
+
+    /// <summary>Seconds of every measured training epoch (after the warm-up epoch).</summary>
+    public required IReadOnlyList<double> EpochSeconds { get; init; }
+
+    public double TrainSecondsPerEpoch => Median(EpochSeconds);
+
+    /// <summary>Full-ranking evaluation of the test split, seconds.</summary>
+    public required double EvalSeconds { get; init; }
+
+    /// <summary>Milliseconds per user to score all items, at batch 1 and at batch 256.</summary>
+    public required double LatencyMsBatch1 { get; init; }
+    public required double LatencyMsBatch256 { get; init; }
+
+    public required long PeakRssBytes { get; init; }
+
+    /// <summary>Test metrics after training to early stopping (<c>--full</c>), else empty.</summary>
+    public IReadOnlyDictionary<string, double> TestMetrics { get; init; } = new Dictionary<string, double>();
+
+    public int? BestEpoch { get; init; }
+
+    /// <summary>Why the point failed (e.g. out of memory), or null.</summary>
+    public string? Error { get; init; }
+
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
