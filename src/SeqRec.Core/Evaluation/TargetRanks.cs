@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace SeqRec.Evaluation;
@@ -18,23 +20,44 @@ namespace SeqRec.Evaluation;
 public static class TargetRanks
 {
     /// <summary>
-    /// Ranks of <paramref name="targets"/> [B] (int64) in full-ranking <paramref name="scores"/> [B, n_items]; the
-    /// scores are masked in place. <paramref name="history"/> [B, L] (int64, 0-padded) is masked when given.
+    /// Ranks of <paramref name="targets"/> [B] (int64) in full-ranking <paramref name="scores"/> [B, n_items]
+    /// (column 0, the padding item, never counts); <paramref name="history"/> [B, L] (int64, 0-padded) is masked when
+    /// given. Reads the scores in place with vectorised comparisons: no temporary tensor, no sort.
     /// </summary>
     public static int[] FromFullScores(Tensor scores, Tensor targets, Tensor? history)
     {
         using var scope = NewDisposeScope();
-        var target = targets.unsqueeze(1);
-        var targetScores = scores.gather(1, target);
-        ThrowIfNaN(targetScores);
-        if (history is not null)
-            scores.scatter_(1, history, full_like(history, double.NegativeInfinity, dtype: scores.dtype));
-        scores.select(1, 0).fill_(double.NegativeInfinity);
+        var rows = (int)scores.shape[0];
+        var nItems = (int)scores.shape[1];
+        var values = scores.to_type(ScalarType.Float32).contiguous();
+        var all = MemoryMarshal.Cast<byte, float>(values.bytes);
+        var targetIds = targets.to_type(ScalarType.Int64).data<long>().ToArray();
+        var historyIds = history?.to_type(ScalarType.Int64).contiguous().data<long>().ToArray();
+        var historyWidth = history is null ? 0 : (int)history.shape[1];
+        var seenInRow = historyIds is null ? null : new int[nItems];
 
-        var itemIds = arange(scores.shape[1], dtype: ScalarType.Int64).unsqueeze(0);
-        var ahead = scores.gt(targetScores).logical_or_(scores.eq(targetScores).logical_and_(itemIds.lt(target)));
-        var ranks = ahead.sum(1, type: ScalarType.Int32).add_(1);
-        return ranks.data<int>().ToArray();
+        var ranks = new int[rows];
+        for (var row = 0; row < rows; row++)
+        {
+            var rowScores = all.Slice(row * nItems, nItems);
+            var target = (int)targetIds[row];
+            var targetScore = rowScores[target];
+            if (float.IsNaN(targetScore)) throw NaNError();
+            var ahead = CountGreater(rowScores[1..], targetScore) + CountEqual(rowScores[1..target], targetScore);
+            if (historyIds is not null)
+            {
+                foreach (var id in historyIds.AsSpan(row * historyWidth, historyWidth))
+                {
+                    var item = (int)id;
+                    if (item <= 0 || item == target || seenInRow![item] == row + 1) continue;
+                    seenInRow[item] = row + 1;
+                    var score = rowScores[item];
+                    if (score > targetScore || (score == targetScore && item < target)) ahead--;
+                }
+            }
+            ranks[row] = 1 + ahead;
+        }
+        return ranks;
     }
 
     /// <summary>
@@ -88,9 +111,34 @@ public static class TargetRanks
         return distinct;
     }
 
-    private static void ThrowIfNaN(Tensor targetScores)
+    private static int CountGreater(ReadOnlySpan<float> values, float threshold)
     {
-        if (targetScores.isnan().any().item<bool>()) throw NaNError();
+        var i = 0;
+        var lanes = Vector<int>.Zero;
+        var bound = new Vector<float>(threshold);
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            lanes -= Vector.GreaterThan(new Vector<float>(values[i..]), bound);
+        var count = Vector.Sum(lanes);
+        for (; i < values.Length; i++)
+        {
+            if (values[i] > threshold) count++;
+        }
+        return count;
+    }
+
+    private static int CountEqual(ReadOnlySpan<float> values, float threshold)
+    {
+        var i = 0;
+        var lanes = Vector<int>.Zero;
+        var bound = new Vector<float>(threshold);
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            lanes -= Vector.Equals(new Vector<float>(values[i..]), bound);
+        var count = Vector.Sum(lanes);
+        for (; i < values.Length; i++)
+        {
+            if (values[i] == threshold) count++;
+        }
+        return count;
     }
 
     private static SeqRecException NaNError() =>
