@@ -3,11 +3,12 @@ using SeqRec.Configuration;
 using SeqRec.Runs;
 using SeqRec.Training;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SeqRec.Tests.Training;
 
-public class TrainingRunTests
+public class TrainingRunTests(ITestOutputHelper output)
 {
     private const string ConfigToml = "[trainer]\nepochs = 3\n\n[data]\ndataset = \"synthetic\"\n";
 
@@ -32,6 +33,7 @@ public class TrainingRunTests
         Assert.EndsWith("meanpool-synthetic-20261127-210509", run.Path);
         Assert.Equal(ConfigToml, File.ReadAllText(run.ConfigPath));
         var log = File.ReadAllText(run.LogPath);
+        output.WriteLine(log);
         Assert.Contains("epoch 2 training", log);
         Assert.Contains("epoch 2 valid", log);
         Assert.Contains("test (best epoch", log);
