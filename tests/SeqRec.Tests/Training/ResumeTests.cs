@@ -1,4 +1,5 @@
 using SeqRec.Configuration;
+using SeqRec.Runs;
 using SeqRec.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -54,6 +55,10 @@ public class ResumeTests
             var trainer = new Trainer(model, Config, TrainingHarness.Evaluator(), observer);
             Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(TrainingHarness.Data(Data, 8, Seed), harness.Outputs("interrupted"), cancellation: cancel.Token));
         }
+
+        // A kill during an atomic write leaves a temporary file beside the intact previous state.
+        var resumePath = harness.Outputs("interrupted").ResumeStatePath!;
+        File.WriteAllBytes(resumePath + AtomicFile.TempMarker + "killed", [1, 2, 3]);
 
         // A fresh process would seed and build the model anew; a different seed proves every state is restored.
         using var resumedModel = NewModel(Seed + 1);
