@@ -14,7 +14,7 @@ public sealed class PlainTextTrainingObserver(TextWriter writer) : ITrainingObse
     public void TrainingStarted(TrainingStart start)
     {
         var from = start.Resumed ? $"resuming at epoch {start.FirstEpoch}" : "starting at epoch 0";
-        WriteLine($"training: {from}, at most {start.MaxEpochs} epochs, {start.BatchesPerEpoch} batches of {start.TrainSamples.ToString("N0", Invariant)} samples per epoch");
+        WriteLine($"training: {from}, at most {start.MaxEpochs} epochs, {start.BatchesPerEpoch} batches per epoch ({start.TrainSamples.ToString("N0", Invariant)} samples)");
     }
 
     public void EpochTrained(EpochRecord record) =>

@@ -12,7 +12,8 @@ namespace SeqRec.Training;
 /// torch's default generator state (dropout continues the same stream), the model weights and the optimizer state
 /// (Adam's step counts and moments, bit for bit). The data order is not stored: batch sources derive it from
 /// (seed, epoch). Layout: <c>SEQRECRS</c>, int32 version, length-prefixed JSON, length-prefixed RNG state bytes,
-/// <c>Module.save</c> weights, <c>OptimizerHelper.save_state_dict</c> state. Written atomically.
+/// <c>Module.save</c> weights, <c>OptimizerHelper.save_state_dict</c> state. Written atomically. The optimizer's
+/// hyper-parameters (learning rate, weight decay) travel with its state, so resume with the run's own config.toml.
 /// </summary>
 public static class ResumeStateFile
 {
