@@ -30,34 +30,45 @@ public static class TargetRanks
         var rows = (int)scores.shape[0];
         var nItems = (int)scores.shape[1];
         var values = scores.to_type(ScalarType.Float32).contiguous();
-        var all = MemoryMarshal.Cast<byte, float>(values.bytes);
         var targetIds = targets.to_type(ScalarType.Int64).data<long>().ToArray();
         var historyIds = history?.to_type(ScalarType.Int64).contiguous().data<long>().ToArray();
         var historyWidth = history is null ? 0 : (int)history.shape[1];
         var seenInRow = historyIds is null ? null : new int[nItems];
 
         var ranks = new int[rows];
-        for (var row = 0; row < rows; row++)
+        // A span addresses at most 2^31 - 1 bytes, so huge score matrices are read a block of rows at a time.
+        var rowsPerBlock = Math.Max(1, int.MaxValue / sizeof(float) / nItems);
+        for (var first = 0; first < rows; first += rowsPerBlock)
         {
-            var rowScores = all.Slice(row * nItems, nItems);
-            var target = (int)targetIds[row];
-            var targetScore = rowScores[target];
-            if (float.IsNaN(targetScore)) throw NaNError();
-            var ahead = CountGreater(rowScores[1..], targetScore) + CountEqual(rowScores[1..target], targetScore);
-            if (historyIds is not null)
+            var count = Math.Min(rowsPerBlock, rows - first);
+            using var block = values.narrow(0, first, count);
+            var blockScores = MemoryMarshal.Cast<byte, float>(block.bytes);
+            for (var row = first; row < first + count; row++)
             {
-                foreach (var id in historyIds.AsSpan(row * historyWidth, historyWidth))
-                {
-                    var item = (int)id;
-                    if (item <= 0 || item == target || seenInRow![item] == row + 1) continue;
-                    seenInRow[item] = row + 1;
-                    var score = rowScores[item];
-                    if (score > targetScore || (score == targetScore && item < target)) ahead--;
-                }
+                var rowHistory = historyIds is null ? ReadOnlySpan<long>.Empty : historyIds.AsSpan(row * historyWidth, historyWidth);
+                ranks[row] = RankInRow(blockScores.Slice((row - first) * nItems, nItems), (int)targetIds[row], rowHistory, seenInRow, row + 1);
             }
-            ranks[row] = 1 + ahead;
         }
         return ranks;
+    }
+
+    /// <param name="seen">Scratch of n_items entries marking history items already handled in this row.</param>
+    /// <param name="rowStamp">A value unique to this row, so <paramref name="seen"/> never needs clearing.</param>
+    private static int RankInRow(ReadOnlySpan<float> rowScores, int target, ReadOnlySpan<long> history, int[]? seen, int rowStamp)
+    {
+        var targetScore = rowScores[target];
+        if (float.IsNaN(targetScore)) throw NaNError();
+        // Column 0 is the padding item: never counted.
+        var ahead = CountGreater(rowScores[1..], targetScore) + CountEqual(rowScores[1..target], targetScore);
+        foreach (var id in history)
+        {
+            var item = (int)id;
+            if (item <= 0 || item == target || seen![item] == rowStamp) continue;
+            seen[item] = rowStamp;
+            var score = rowScores[item];
+            if (score > targetScore || (score == targetScore && item < target)) ahead--;
+        }
+        return 1 + ahead;
     }
 
     /// <summary>
