@@ -50,6 +50,16 @@ public class EvaluatorTests(ITestOutputHelper output)
         Assert.Equal([2, 2, 3], Ranks(Config(maskHistory: true)));
 
     [Fact]
+    public void A_repeated_history_item_is_masked_once()
+    {
+        using var model = new FixedScoresModel(Table);
+        var samples = SyntheticData.Samples(4, ([1, 4, 4, 2], 3));
+        using var batch = SyntheticData.EvalBatches(samples, 1).Single();
+
+        Assert.Equal([1], new Evaluator(Config(maskHistory: true), seed: 1).Rank(model, samples, batch));
+    }
+
+    [Fact]
     public void Sampled_ranking_counts_each_distinct_negative_once()
     {
         var negatives = new long[,] { { 2, 2, 5 }, { 3, 4, 1 }, { 1, 3, 5 } };
