@@ -48,8 +48,21 @@ public static class TrainingRun
 
         var trainer = new Trainer(setup.Recommender, setup.Trainer, setup.Evaluator, new CompositeTrainingObserver(observers));
         var outputs = new TrainingOutputs(run.BestCheckpointPath, run.ResumeStatePath, new CheckpointInfo(setup.Model, setup.Dataset, setup.ConfigToml));
-        var result = trainer.Fit(setup.Data, outputs, resume, cancellation);
-        RunResultsFile.Write(run.ResultsPath, setup.Model, setup.Dataset, result);
-        return result;
+        try
+        {
+            var result = trainer.Fit(setup.Data, outputs, resume, cancellation);
+            RunResultsFile.Write(run.ResultsPath, setup.Model, setup.Dataset, result);
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            logObserver.Message($"interrupted; continue with: seqrec run --resume {run.Path}");
+            throw;
+        }
+        catch (SeqRecException e)
+        {
+            logObserver.Message($"error: {e.Message}");
+            throw;
+        }
     }
 }

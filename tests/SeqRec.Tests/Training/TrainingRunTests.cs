@@ -56,6 +56,20 @@ public class TrainingRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_failed_run_logs_the_error()
+    {
+        using var harness = new TrainingHarness();
+        using var model = new ScriptedModel(nanAtStep: 1);
+        var run = RunDirectory.Create(harness.Directory, "scripted", "synthetic", DateTime.UnixEpoch);
+        var setup = new RunSetup("scripted", "synthetic", ConfigToml, model, new TrainerConfig { Epochs = 2 }, TrainingHarness.Evaluator(), TrainingHarness.ScriptedData());
+
+        Assert.Throws<SeqRecException>(() => TrainingRun.Execute(run, setup, console: null));
+
+        Assert.Contains("error: training loss is NaN at epoch 0, batch 1", File.ReadAllText(run.LogPath));
+        Assert.False(File.Exists(run.ResultsPath));
+    }
+
+    [Fact]
     public void A_second_run_in_the_same_second_gets_its_own_directory()
     {
         using var harness = new TrainingHarness();
