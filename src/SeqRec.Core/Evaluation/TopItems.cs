@@ -1,0 +1,44 @@
+using SeqRec.Modeling;
+using static TorchSharp.torch;
+
+namespace SeqRec.Evaluation;
+
+/// <summary>One recommended item: its id in the model's vocabulary and its score.</summary>
+public readonly record struct ScoredItem(int Item, float Score);
+
+/// <summary>The top-k recommendations of a model for item sequences (the <c>recommend</c> command's core).</summary>
+public static class TopItems
+{
+    /// <summary>
+    /// The <paramref name="k"/> best items for each sequence of <paramref name="itemSeq"/> [B, L] (right-padded,
+    /// int64) with lengths <paramref name="itemSeqLen"/> [B], best first; never the padding item, and with
+    /// <paramref name="excludeHistory"/> never an item of the sequence itself. Ties keep the lower id first.
+    /// </summary>
+    public static ScoredItem[][] For(SequentialRecommender model, Tensor itemSeq, Tensor itemSeqLen, int k, bool excludeHistory)
+    {
+        if (k < 1) throw new SeqRecException($"topk: {k} is below the minimum 1");
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var scores = model.FullSortScores(itemSeq, itemSeqLen).to_type(ScalarType.Float32);
+            if (excludeHistory) scores.scatter_(1, itemSeq, full_like(itemSeq, double.NegativeInfinity, dtype: ScalarType.Float32));
+            scores.select(1, 0).fill_(double.NegativeInfinity);
+            var count = (int)Math.Min(k, scores.shape[1]);
+            // A stable descending sort puts equal scores in id order; topk alone leaves their order unspecified.
+            var (sorted, order) = scores.sort(dim: 1, descending: true, stable: true);
+            var topScores = sorted.narrow(1, 0, count).contiguous().data<float>().ToArray();
+            var topItems = order.narrow(1, 0, count).contiguous().data<long>().ToArray();
+            return [.. Enumerable.Range(0, (int)scores.shape[0]).Select(row => Enumerable.Range(row * count, count)
+                .Where(i => !float.IsNegativeInfinity(topScores[i]))
+                .Select(i => new ScoredItem((int)topItems[i], topScores[i]))
+                .ToArray())];
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+}

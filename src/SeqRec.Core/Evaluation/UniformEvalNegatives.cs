@@ -1,0 +1,69 @@
+using SeqRec.Data;
+using static TorchSharp.torch;
+
+namespace SeqRec.Evaluation;
+
+/// <summary>
+/// Draws the N negatives of <c>uniN</c> evaluation: uniform over the real items 1..n_items-1, with replacement,
+/// never the sample's target (and, with <paramref name="excludeHistory"/>, never an item of its history). Each
+/// sample's negatives depend only on (seed, sample index, target), so they are the same whatever the batch size,
+/// in every epoch and after a resume.
+/// </summary>
+public sealed class UniformEvalNegatives(int nItems, int count, long seed, bool excludeHistory)
+{
+    /// <summary>The negatives of the samples <paramref name="sampleIndices"/> of <paramref name="samples"/>: [B, N] int64.</summary>
+    public Tensor Sample(SampleSet samples, IReadOnlyList<int> sampleIndices)
+    {
+        var negatives = new long[sampleIndices.Count * count];
+        for (var row = 0; row < sampleIndices.Count; row++)
+        {
+            var index = sampleIndices[row];
+            Fill(negatives.AsSpan(row * count, count), index, samples.Target(index), excludeHistory ? samples.History(index) : []);
+        }
+        return tensor(negatives, [sampleIndices.Count, count]);
+    }
+
+    private void Fill(Span<long> destination, int sampleIndex, int target, ReadOnlySpan<int> history)
+    {
+        var excluded = new HashSet<int>(history.Length + 1) { target };
+        foreach (var item in history)
+        {
+            if (item > 0 && item < nItems) excluded.Add(item);
+        }
+        var realItems = nItems - 1;
+        if (realItems - excluded.Count <= 0)
+            throw new SeqRecException($"eval.mode: uni{count} cannot draw negatives for sample {sampleIndex}: every one of the {realItems} items is its target or in its history");
+
+        var random = new SplitMix64(Mix(seed, sampleIndex, target));
+        for (var i = 0; i < destination.Length; i++)
+        {
+            int item;
+            do item = 1 + (int)random.NextBelow((ulong)realItems);
+            while (excluded.Contains(item));
+            destination[i] = item;
+        }
+    }
+
+    private static ulong Mix(long seed, int sampleIndex, int target)
+    {
+        var state = new SplitMix64((ulong)seed);
+        return state.Next() ^ ((ulong)(uint)sampleIndex << 32 | (uint)target);
+    }
+
+    /// <summary>Steele, Lea and Flood's SplitMix64: small, fast, and identical on every platform.</summary>
+    private struct SplitMix64(ulong state)
+    {
+        private ulong _state = state;
+
+        public ulong Next()
+        {
+            var z = _state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        /// <summary>Uniform in [0, bound) by the multiply-high method (bias at most bound / 2^64).</summary>
+        public ulong NextBelow(ulong bound) => (ulong)(((UInt128)Next() * bound) >> 64);
+    }
+}

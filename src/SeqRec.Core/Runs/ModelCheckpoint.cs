@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using SeqRec.Evaluation;
+using TorchSharp;
+
+namespace SeqRec.Runs;
+
+/// <summary>
+/// A trained model in one file (<c>best.ckpt</c>), written atomically. Layout, all little-endian:
+/// <list type="number">
+/// <item>the 8 ASCII bytes <c>SEQRECKP</c> and an int32 format version (1);</item>
+/// <item>a length-prefixed UTF-8 JSON header: <c>model</c>, <c>dataset</c>, <c>config_toml</c> (the resolved config),
+/// <c>epoch</c>, <c>valid_metrics</c>, <c>saved_at</c>;</item>
+/// <item>the weights in TorchSharp's <c>Module.save</c> format (state-dict names = the reference's names).</item>
+/// </list>
+/// The header can be read without the weights, so a loader first rebuilds model and data from the config, then
+/// loads the weights into the new model.
+/// </summary>
+public static class ModelCheckpoint
+{
+    public const int FormatVersion = 1;
+
+    private static readonly byte[] Magic = "SEQRECKP"u8.ToArray();
+
+    public static void Save(string path, torch.nn.Module model, CheckpointInfo info, int epoch, MetricValues validMetrics) =>
+        AtomicFile.WriteBinary(path, writer =>
+        {
+            WriteHeader(writer, info, epoch, validMetrics);
+            model.save(writer);
+        });
+
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        using var reader = OpenReader(path);
+        return ReadHeader(reader, path);
+    }
+
+    /// <summary>Loads the weights of the checkpoint at <paramref name="path"/> into <paramref name="model"/>.</summary>
+    public static CheckpointHeader LoadWeights(string path, torch.nn.Module model)
+    {
+        using var reader = OpenReader(path);
+        var header = ReadHeader(reader, path);
+        try
+        {
+            model.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+        {
+            throw new SeqRecException($"{path}: the weights do not fit the {header.Info.Model} model built from its config: {e.Message}", e);
+        }
+        return header;
+    }
+
+    private static void WriteHeader(BinaryWriter writer, CheckpointInfo info, int epoch, MetricValues validMetrics)
+    {
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        var json = new HeaderJson
+        {
+            Model = info.Model,
+            Dataset = info.Dataset,
+            ConfigToml = info.ConfigToml,
+            Epoch = epoch,
+            ValidMetrics = validMetrics.ToDictionary(),
+            SavedAt = DateTimeOffset.UtcNow,
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(json, JsonOptions);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    private static BinaryReader OpenReader(string path)
+    {
+        if (!File.Exists(path)) throw new SeqRecException($"{path}: checkpoint file not found");
+        return new BinaryReader(File.OpenRead(path), Encoding.UTF8, leaveOpen: false);
+    }
+
+    private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
+    {
+        try
+        {
+            var magic = reader.ReadBytes(Magic.Length);
+            if (!magic.AsSpan().SequenceEqual(Magic))
+                throw new SeqRecException($"{path}: not a SeqRec checkpoint (expected a file written by `seqrec run`, e.g. runs/<run>/best.ckpt)");
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+                throw new SeqRecException($"{path}: checkpoint format version {version} is not supported (this build reads version {FormatVersion})");
+            var length = reader.ReadInt32();
+            var json = JsonSerializer.Deserialize<HeaderJson>(reader.ReadBytes(length), JsonOptions)
+                ?? throw new SeqRecException($"{path}: the checkpoint header is empty");
+            if (json.Model is null || json.Dataset is null || json.ConfigToml is null)
+                throw new SeqRecException($"{path}: the checkpoint header lacks model, dataset or config_toml");
+            return new CheckpointHeader(
+                new CheckpointInfo(json.Model, json.Dataset, json.ConfigToml),
+                json.Epoch,
+                json.ValidMetrics ?? [],
+                json.SavedAt);
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        {
+            throw new SeqRecException($"{path}: the checkpoint is truncated or corrupt ({e.Message})", e);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private sealed class HeaderJson
+    {
+        public string? Model { get; set; }
+        public string? Dataset { get; set; }
+        public string? ConfigToml { get; set; }
+        public int Epoch { get; set; }
+        public Dictionary<string, double>? ValidMetrics { get; set; }
+        public DateTimeOffset SavedAt { get; set; }
+    }
+}

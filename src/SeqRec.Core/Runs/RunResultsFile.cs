@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SeqRec.Training;
+
+namespace SeqRec.Runs;
+
+/// <summary>
+/// Writes <c>results.json</c>: the model and dataset, the best epoch, the best valid metrics, the test metrics and
+/// one entry per epoch (loss, valid metric, seconds). Written atomically.
+/// </summary>
+public static class RunResultsFile
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static void Write(string path, string model, string dataset, TrainingResult result) =>
+        AtomicFile.WriteAllText(path, Serialize(model, dataset, result));
+
+    public static string Serialize(string model, string dataset, TrainingResult result) =>
+        JsonSerializer.Serialize(new ResultsJson
+        {
+            Model = model,
+            Dataset = dataset,
+            ValidMetric = result.ValidMetricKey,
+            BestEpoch = result.BestEpoch,
+            StoppedEarly = result.StoppedEarly,
+            BestValid = result.BestValid.ToDictionary(),
+            Test = result.Test.ToDictionary(),
+            Epochs = [.. result.History.Select(e => new EpochJson
+            {
+                Epoch = e.Epoch,
+                Loss = e.Loss,
+                TrainSeconds = Math.Round(e.TrainSeconds, 3),
+                DataSeconds = Math.Round(e.DataSeconds, 3),
+                SamplesPerSecond = Math.Round(e.SamplesPerSecond, 1),
+                ValidScore = e.ValidScore,
+                ValidSeconds = e.ValidSeconds is { } s ? Math.Round(s, 3) : null,
+                Improved = e.Improved,
+            })],
+        }, JsonOptions) + "\n";
+
+    private sealed class ResultsJson
+    {
+        public string Model { get; set; } = "";
+        public string Dataset { get; set; } = "";
+        public string ValidMetric { get; set; } = "";
+        public int BestEpoch { get; set; }
+        public bool StoppedEarly { get; set; }
+        public Dictionary<string, double> BestValid { get; set; } = [];
+        public Dictionary<string, double> Test { get; set; } = [];
+        public List<EpochJson> Epochs { get; set; } = [];
+    }
+
+    private sealed class EpochJson
+    {
+        public int Epoch { get; set; }
+        public double Loss { get; set; }
+        public double TrainSeconds { get; set; }
+        public double DataSeconds { get; set; }
+        public double SamplesPerSecond { get; set; }
+        public double? ValidScore { get; set; }
+        public double? ValidSeconds { get; set; }
+        public bool Improved { get; set; }
+    }
+}

@@ -1,0 +1,27 @@
+using SeqRec.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch.utils.tensorboard;
+
+namespace SeqRec.Runs;
+
+/// <summary>
+/// Logs to TensorBoard event files (TorchSharp's SummaryWriter): <c>train/loss</c> and <c>train/samples_per_second</c>
+/// per epoch, <c>valid/&lt;metric&gt;</c> per validation and <c>test/&lt;metric&gt;</c> at the best epoch. Event
+/// files are append-only streams; a resumed run adds a new file to the same folder, which TensorBoard merges.
+/// </summary>
+public sealed class TensorBoardObserver(string logDirectory) : ITrainingObserver
+{
+    private readonly SummaryWriter _writer = SummaryWriter(logDirectory);
+
+    public void EpochTrained(EpochRecord record)
+    {
+        _writer.add_scalar("train/loss", (float)record.Loss, record.Epoch);
+        _writer.add_scalar("train/samples_per_second", (float)record.SamplesPerSecond, record.Epoch);
+    }
+
+    public void Evaluated(EvaluationReport report)
+    {
+        foreach (var (key, value) in report.Metrics)
+            _writer.add_scalar($"{report.Split}/{key}", (float)value, report.Epoch);
+    }
+}

@@ -1,0 +1,68 @@
+using SeqRec.Configuration;
+using SeqRec.Evaluation;
+using SeqRec.Modeling;
+using SeqRec.Training;
+using TorchSharp;
+
+namespace SeqRec.Runs;
+
+/// <summary>Everything one run needs, built by the caller from the resolved configuration.</summary>
+/// <param name="Model">Registered model name, e.g. <c>sasrec</c>.</param>
+/// <param name="Dataset">Dataset name, e.g. <c>ml-100k</c>.</param>
+/// <param name="ConfigToml">The resolved configuration as TOML text (written to config.toml and into checkpoints).</param>
+/// <param name="Recommender">The model, built after <c>torch.manual_seed(trainer.seed)</c>.</param>
+/// <param name="Trainer">Trainer settings.</param>
+/// <param name="Evaluator">Evaluator built from the eval settings.</param>
+/// <param name="Data">Samples and batch sources.</param>
+public sealed record RunSetup(
+    string Model,
+    string Dataset,
+    string ConfigToml,
+    SequentialRecommender Recommender,
+    TrainerConfig Trainer,
+    Evaluator Evaluator,
+    TrainingData Data);
+
+/// <summary>
+/// Runs a training job inside a <see cref="RunDirectory"/>: writes config.toml, logs every line to run.log and
+/// TensorBoard, trains (or resumes), and writes results.json and the best checkpoint.
+/// </summary>
+public static class TrainingRun
+{
+    /// <param name="run">A fresh folder from <see cref="RunDirectory.Create"/>, or an existing one when resuming.</param>
+    /// <param name="setup">Model, data and settings.</param>
+    /// <param name="console">The console display (the CLI's rich one, or a <see cref="PlainTextTrainingObserver"/>).</param>
+    /// <param name="resume">Continue from the run's resume state.</param>
+    /// <param name="cancellation">Stops training at the next batch; the run can be resumed afterwards.</param>
+    public static TrainingResult Execute(RunDirectory run, RunSetup setup, ITrainingObserver? console, bool resume = false, CancellationToken cancellation = default)
+    {
+        if (!resume) AtomicFile.WriteAllText(run.ConfigPath, setup.ConfigToml);
+        if (setup.Trainer.Threads > 0) torch.set_num_threads(setup.Trainer.Threads);
+
+        using var log = new StreamWriter(run.LogPath, append: true);
+        var logObserver = new PlainTextTrainingObserver(log);
+        logObserver.Message($"{(resume ? "resuming" : "starting")} run {run.Path}: model {setup.Model}, dataset {setup.Dataset}");
+        ITrainingObserver[] observers = console is null
+            ? [logObserver, new TensorBoardObserver(run.TensorBoardPath)]
+            : [console, logObserver, new TensorBoardObserver(run.TensorBoardPath)];
+
+        var trainer = new Trainer(setup.Recommender, setup.Trainer, setup.Evaluator, new CompositeTrainingObserver(observers));
+        var outputs = new TrainingOutputs(run.BestCheckpointPath, run.ResumeStatePath, new CheckpointInfo(setup.Model, setup.Dataset, setup.ConfigToml));
+        try
+        {
+            var result = trainer.Fit(setup.Data, outputs, resume, cancellation);
+            RunResultsFile.Write(run.ResultsPath, setup.Model, setup.Dataset, result);
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            logObserver.Message($"interrupted; continue with: seqrec run --resume {run.Path}");
+            throw;
+        }
+        catch (SeqRecException e)
+        {
+            logObserver.Message($"error: {e.Message}");
+            throw;
+        }
+    }
+}
