@@ -32,7 +32,7 @@ public static class StudyStorage
     }
 
     /// <summary>An Npgsql connection string when <paramref name="storage"/> names a PostgreSQL database, else null.</summary>
-    internal static string? TryPostgres(string storage)
+    public static string? TryPostgres(string storage)
     {
         if (storage.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || storage.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
