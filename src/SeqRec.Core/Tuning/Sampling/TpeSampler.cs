@@ -21,7 +21,7 @@ public sealed class TpeSampler(SearchSpace space, int seed, TpeOptions? options 
         if (scored.Count < Math.Max(_options.StartupTrials, 2))
             return RandomSampler.ProposeUnseen(space, history, random, r => space.Sample(r));
 
-        var goodCount = Math.Clamp((int)Math.Ceiling(_options.Gamma * scored.Count), 1, scored.Count - 1);
+        var goodCount = Math.Clamp(Math.Min((int)Math.Ceiling(_options.Gamma * scored.Count), _options.MaxGood), 1, scored.Count - 1);
         var good = scored.Take(goodCount).Select(t => t.Parameters).ToList();
         var bad = scored.Skip(goodCount).Select(t => t.Parameters).ToList();
         return RandomSampler.ProposeUnseen(space, history, random, r => Draw(good, bad, r));
