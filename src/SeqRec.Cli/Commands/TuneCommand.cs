@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SeqRec.Configuration;
+using SeqRec.Models;
 using SeqRec.Tuning.Engine;
 using SeqRec.Tuning.Output;
 using SeqRec.Tuning.Sampling;
@@ -43,6 +44,7 @@ internal static class TuneCommand
             var sections = ConfigResolver.CoreSections.Append(baseConfig.Model.Config).ToList();
             var paramsPath = parse.GetValue(paramsFile)!;
             var space = HyperFileParser.ParseFile(paramsPath, sections);
+            GridPreflight.Check(space, request, SeqRecModels.All);
 
             var algo = SamplerFactory.Parse(parse.GetValue(algorithm)!);
             var studyName = parse.GetValue(study) ?? $"{baseConfig.Model.Id}-{Path.GetFileNameWithoutExtension(paramsPath)}";

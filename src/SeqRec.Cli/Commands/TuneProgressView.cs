@@ -20,6 +20,7 @@ internal sealed class TuneProgressView(IAnsiConsole console, SearchSpace space, 
     private readonly Dictionary<int, TrialRecord> _running = [];
     private string? _waiting;
     private Action _refresh = () => { };
+    private string? _finishReason;
 
     public StudySnapshot Show(Func<ITuneProgress, StudySnapshot> run)
     {
@@ -76,12 +77,14 @@ internal sealed class TuneProgressView(IAnsiConsole console, SearchSpace space, 
     public void StudyFinished(StudySnapshot snapshot, string reason)
     {
         _snapshot = snapshot;
+        _finishReason = reason;
         _refresh();
-        console.WriteLine($"study '{snapshot.Study}' finished: {reason}");
     }
 
     public void PrintSummary(StudySnapshot snapshot, StudyOutput output)
     {
+        // Printed after the live display has ended: writing while it is drawn would tear the table.
+        console.WriteLine($"study '{snapshot.Study}' finished: {_finishReason}");
         var ranked = snapshot.Ranked.Where(t => t.IsFinished).ToList();
         var table = TrialTable($"Best {Math.Min(RankedRows, ranked.Count)} of {ranked.Count} trials, by {validMetric}", ranked.Take(RankedRows), withRank: true);
         console.Write(table);

@@ -78,4 +78,16 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Equal($"{bad}:1: num_layer: unknown parameter 'num_layer'; did you mean 'num_layers' (lightsans.num_layers)?", error.Message);
         Assert.Empty(runner.Runs);
     }
+
+    [Fact]
+    public void Grid_points_that_break_a_cross_field_rule_are_reported_before_any_trial()
+    {
+        var bad = _dir.File("heads.hyper", "hidden_size choice [64, 66]\nn_heads choice [2, 4]\n");
+        var runner = new SyntheticRunner(_ => 0.1);
+        var root = new RootCommand { CreateTune(_ => runner) };
+        var parse = root.Parse(["tune", "--model", "lightsans", "--params", bad, "--output", _dir.Path]);
+        var error = Assert.Throws<SeqRecException>(() => parse.Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter(), EnableDefaultExceptionHandler = false }));
+        Assert.Equal($"{bad}: the point (hidden_size=66, n_heads=4) is invalid: lightsans.hidden_size: 66 is not divisible by n_heads (4)", error.Message);
+        Assert.Empty(runner.Runs);
+    }
 }
