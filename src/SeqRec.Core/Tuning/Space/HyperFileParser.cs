@@ -66,15 +66,11 @@ public static class HyperFileParser
         }
         var (name, type, values) = (parts[0], parts[1], parts[2].Trim());
         var found = targets.Find(name, out var problem);
-        if (!Types.Contains(type, StringComparer.Ordinal))
-            reader.Fail(name, ConfigReader.UnknownMessage($"type '{type}'", type, Types) + " (expected choice, uniform, loguniform or quniform)");
-        if (found is not var (section, param))
-        {
-            reader.Fail(name, problem!);
-            return null;
-        }
+        if (found is null) reader.Fail(name, problem!);
+        var knownType = Types.Contains(type, StringComparer.Ordinal);
+        if (!knownType) reader.Fail(name, ConfigReader.UnknownMessage($"type '{type}'", type, Types) + " (expected choice, uniform, loguniform or quniform)");
+        if (found is not var (section, param) || !knownType) return null;
         var path = $"{section.Name}.{param.Key}";
-        if (!Types.Contains(type, StringComparer.Ordinal)) return null;
 
         var kind = KindOf(param);
         if (kind is null)
@@ -119,8 +115,15 @@ public static class HyperFileParser
                 ok = false;
                 continue;
             }
-            if (values.Any(v => ParamValues.AreEqual(v, value))) ok = target.Fail<object>($"{item} is listed twice") is not null;
-            else values.Add(value);
+            if (values.Any(v => ParamValues.AreEqual(v, value)))
+            {
+                target.Report($"{item} is listed twice");
+                ok = false;
+            }
+            else
+            {
+                values.Add(value);
+            }
         }
         return ok ? new ChoiceDomain(target.Section, target.Param.Key, target.Kind, target.Reader.Source, values) : null;
     }
@@ -208,9 +211,11 @@ public static class HyperFileParser
 
     private sealed record Target(string Section, ParamInfo Param, ValueKind Kind, LineReader Reader, string Path)
     {
+        public void Report(string message) => Reader.Fail(Path, message);
+
         public T? Fail<T>(string message) where T : class
         {
-            Reader.Fail(Path, message);
+            Report(message);
             return null;
         }
 
@@ -218,9 +223,10 @@ public static class HyperFileParser
         public bool CheckBounds(double value, string? shownAs = null)
         {
             var shown = shownAs is null ? ConfigReader.Format(value) : $"{shownAs} = {ConfigReader.Format(value)}";
-            if (Param.Min is { } min && value < min) return Fail<object>($"{shown} is below the minimum {ConfigReader.Format(min)}") is not null;
-            if (Param.Max is { } max && value > max) return Fail<object>($"{shown} is above the maximum {ConfigReader.Format(max)}") is not null;
-            return true;
+            if (Param.Min is { } min && value < min) Report($"{shown} is below the minimum {ConfigReader.Format(min)}");
+            else if (Param.Max is { } max && value > max) Report($"{shown} is above the maximum {ConfigReader.Format(max)}");
+            else return true;
+            return false;
         }
     }
 }

@@ -67,12 +67,22 @@ internal sealed class SqlStudyStore : IStudyStore
                         StartedAt = now,
                         HeartbeatAt = now,
                     };
-                    Execute(transaction,
-                        $"INSERT INTO {TrialsTable} (study, number, params_hash, params_json, status, worker, started_at, heartbeat_at) " +
-                        "VALUES (@study, @number, @hash, @params, @status, @worker, @now, @now)",
-                        ("number", number), ("hash", start.Parameters.Hash), ("params", start.Parameters.ToJson()),
-                        ("status", StatusText(TrialStatus.Running)), ("worker", worker), ("now", Time(now)));
-                    transaction.Commit();
+                    try
+                    {
+                        Execute(transaction,
+                            $"INSERT INTO {TrialsTable} (study, number, params_hash, params_json, status, worker, started_at, heartbeat_at) " +
+                            "VALUES (@study, @number, @hash, @params, @status, @worker, @now, @now)",
+                            ("number", number), ("hash", start.Parameters.Hash), ("params", start.Parameters.ToJson()),
+                            ("status", StatusText(TrialStatus.Running)), ("worker", worker), ("now", Time(now)));
+                        transaction.Commit();
+                    }
+                    catch (DbException e) when (_dialect.IsUniqueViolation(e))
+                    {
+                        // The claim lock makes this unreachable for well-behaved workers; a worker of another version
+                        // might still race. The unique key kept the study consistent: ask again after a pause.
+                        transaction.Rollback();
+                        return new ClaimOutcome.Wait($"trial {number} or its parameters were taken by another worker");
+                    }
                     return new ClaimOutcome.Claimed(trial, Resumed: false);
                 case ClaimDecision.Wait wait:
                     transaction.Rollback();
