@@ -12,8 +12,8 @@ public static class DatasetLocation
     public static string DataFolder(DataConfig config) =>
         Environment.GetEnvironmentVariable(DataPathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : config.DataPath;
 
-    public static string DatasetFolder(DataConfig config) => Path.Combine(DataFolder(config), config.Dataset);
-
     /// <summary>The path of the dataset's file with the given suffix, e.g. <c>inter</c>.</summary>
-    public static string AtomicFile(DataConfig config, string suffix) => Path.Combine(DatasetFolder(config), $"{config.Dataset}.{suffix}");
+    public static string AtomicFile(DataConfig config, string suffix) => AtomicFile(DataFolder(config), config.Dataset, suffix);
+
+    public static string AtomicFile(string dataFolder, string dataset, string suffix) => Path.Combine(dataFolder, dataset, $"{dataset}.{suffix}");
 }

@@ -11,16 +11,20 @@ namespace SeqRec.Data;
 /// </summary>
 public static class SequentialDatasetLoader
 {
-    public static SequentialDataset Load(DataConfig config)
+    /// <summary>Loads <c>&lt;folder&gt;/&lt;dataset&gt;/&lt;dataset&gt;.inter</c>, the folder being $SEQREC_DATA_PATH or data.data_path.</summary>
+    public static SequentialDataset Load(DataConfig config) => Load(config, DatasetLocation.DataFolder(config));
+
+    /// <summary>Loads the dataset from <paramref name="dataFolder"/>, ignoring data.data_path and $SEQREC_DATA_PATH.</summary>
+    public static SequentialDataset Load(DataConfig config, string dataFolder)
     {
         ThrowIfInvalid(config);
-        var path = DatasetLocation.AtomicFile(config, "inter");
+        var path = DatasetLocation.AtomicFile(dataFolder, config.Dataset, "inter");
         if (!File.Exists(path))
         {
             throw new SeqRecException(
-                $"{path}: file not found; data.data_path is '{config.DataPath}'" +
-                (Environment.GetEnvironmentVariable(DatasetLocation.DataPathVariable) is { Length: > 0 } env ? $" (overridden by {DatasetLocation.DataPathVariable}='{env}')" : "") +
-                $" and data.dataset '{config.Dataset}'" +
+                $"{path}: file not found; the data folder is '{dataFolder}'" +
+                (Environment.GetEnvironmentVariable(DatasetLocation.DataPathVariable) is { Length: > 0 } env && env == dataFolder ? $" (from {DatasetLocation.DataPathVariable})" : " (data.data_path)") +
+                $" and data.dataset is '{config.Dataset}'" +
                 (config.Dataset == "ml-100k" ? "; 'seqrec dataset download ml-100k' fetches it" : ""));
         }
         var valueFilters = config.ValueFilters();
