@@ -40,6 +40,30 @@ public sealed class AtomicFileReaderTests : IDisposable
         Assert.Empty(emb.Row(2).ToArray());
     }
 
+    [Theory]
+    [InlineData("881250949", 881250949.0)]
+    [InlineData("-5", -5.0)]
+    [InlineData("007", 7.0)]
+    [InlineData("0.25", 0.25)]
+    [InlineData("1e3", 1000.0)]
+    [InlineData("-2.5E-1", -0.25)]
+    [InlineData("1234567890123456789", 1234567890123456789.0)]
+    public void Floats_parse_with_the_invariant_culture(string text, double expected)
+    {
+        var path = _folder.Write("d", "inter", $"x:float\n{text}\n");
+        Assert.Equal(expected, ((FloatColumn)AtomicFileReader.Read(path).Column("x")).Values[0]);
+    }
+
+    [Theory]
+    [InlineData("-")]
+    [InlineData("1,5")]
+    [InlineData("12abc")]
+    public void Malformed_floats_are_errors(string text)
+    {
+        var path = _folder.Write("d", "inter", $"x:float\n{text}\n");
+        Assert.Contains($"'{text}' is not a number", Assert.Throws<SeqRecException>(() => AtomicFileReader.Read(path)).Message);
+    }
+
     [Fact]
     public void An_empty_token_is_missing()
     {

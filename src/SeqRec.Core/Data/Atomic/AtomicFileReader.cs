@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SeqRec.Data.Atomic;
@@ -9,6 +10,7 @@ namespace SeqRec.Data.Atomic;
 /// </summary>
 public static class AtomicFileReader
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AtomicTable Read(string path, AtomicReadOptions? options = null)
     {
         options ??= new AtomicReadOptions();
@@ -99,16 +101,21 @@ public static class AtomicFileReader
         return builders;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadRow(string path, int lineNumber, ReadOnlySpan<char> line, List<AtomicField> fields, ColumnBuilder?[] builders, char separator)
     {
+        var rest = line;
         var column = 0;
-        foreach (var range in line.Split(separator))
+        while (true)
         {
             if (column == fields.Count) throw WrongFieldCount(path, lineNumber, line, separator, fields);
-            var builder = builders[column];
-            if (builder is not null && builder.Add(line[range]) is { } error)
+            var end = rest.IndexOf(separator);
+            var cell = end < 0 ? rest : rest[..end];
+            if (builders[column] is { } builder && builder.Add(cell) is { } error)
                 throw new SeqRecException($"{path}:{lineNumber}: column {column + 1} ({fields[column].Name}): {error}");
             column++;
+            if (end < 0) break;
+            rest = rest[(end + 1)..];
         }
         if (column != fields.Count) throw WrongFieldCount(path, lineNumber, line, separator, fields);
     }

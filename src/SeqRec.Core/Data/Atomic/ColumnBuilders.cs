@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace SeqRec.Data.Atomic;
 
@@ -21,8 +22,31 @@ internal abstract class ColumnBuilder(AtomicField field)
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
-    protected static bool TryParseFloat(ReadOnlySpan<char> text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    /// <summary>Integers (most timestamps and ratings) take a fast exact path; everything else the invariant parser.</summary>
+    protected static bool TryParseFloat(ReadOnlySpan<char> text, out double value)
+    {
+        if (text.Length is > 0 and <= 15)
+        {
+            var digits = text[0] == '-' ? text[1..] : text;
+            long whole = 0;
+            var allDigits = digits.Length > 0;
+            foreach (var c in digits)
+            {
+                if (c is < '0' or > '9')
+                {
+                    allDigits = false;
+                    break;
+                }
+                whole = whole * 10 + (c - '0');
+            }
+            if (allDigits)
+            {
+                value = text[0] == '-' ? -whole : whole;
+                return true;
+            }
+        }
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
 
     protected static string NotANumber(ReadOnlySpan<char> text) => $"'{text}' is not a number";
 }
@@ -32,6 +56,7 @@ internal sealed class TokenColumnBuilder(AtomicField field) : ColumnBuilder(fiel
     private readonly TokenInterner _interner = new();
     private readonly GrowableArray<int> _codes = new(1 << 14);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override string? Add(ReadOnlySpan<char> cell)
     {
         _codes.Add(cell.IsEmpty ? TokenColumn.Missing : _interner.Intern(cell));
@@ -45,6 +70,7 @@ internal sealed class FloatColumnBuilder(AtomicField field) : ColumnBuilder(fiel
 {
     private readonly GrowableArray<double> _values = new(1 << 14);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override string? Add(ReadOnlySpan<char> cell)
     {
         if (cell.IsEmpty)
@@ -66,6 +92,7 @@ internal sealed class TokenSeqColumnBuilder(AtomicField field, char separator) :
     private readonly GrowableArray<int> _offsets = new(1 << 14);
     private readonly GrowableArray<int> _codes = new(1 << 14);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override string? Add(ReadOnlySpan<char> cell)
     {
         if (_offsets.Count == 0) _offsets.Add(0);
@@ -87,6 +114,7 @@ internal sealed class FloatSeqColumnBuilder(AtomicField field, char separator) :
     private readonly GrowableArray<int> _offsets = new(1 << 14);
     private readonly GrowableArray<double> _values = new(1 << 14);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override string? Add(ReadOnlySpan<char> cell)
     {
         if (_offsets.Count == 0) _offsets.Add(0);

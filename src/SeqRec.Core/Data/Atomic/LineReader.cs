@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeqRec.Data.Atomic;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal sealed class LineReader(TextReader reader) : IDisposable
     /// <summary>1-based number of the line returned last.</summary>
     public int LineNumber { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadLine(out ReadOnlySpan<char> line)
     {
         var searched = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeqRec.Data.Atomic;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal sealed class TokenInterner
 
     public TokenInterner() => _lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Intern(ReadOnlySpan<char> token)
     {
         if (_lookup.TryGetValue(token, out var code)) return code;

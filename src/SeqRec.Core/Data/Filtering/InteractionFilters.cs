@@ -115,15 +115,25 @@ public static class InteractionFilters
 
     internal static int[] StableSortByValue(int[] rows, double[] values)
     {
+        var keys = new double[rows.Length];
         var positions = new int[rows.Length];
-        for (var i = 0; i < positions.Length; i++) positions[i] = i;
-        Array.Sort(positions, (a, b) =>
+        for (var i = 0; i < positions.Length; i++)
         {
-            var byValue = values[rows[a]].CompareTo(values[rows[b]]);
-            return byValue != 0 ? byValue : a.CompareTo(b);
-        });
+            keys[i] = values[rows[i]];
+            positions[i] = i;
+        }
+        positions.AsSpan().Sort(new ByKeyThenPosition(keys));
         var sorted = new int[rows.Length];
         for (var i = 0; i < sorted.Length; i++) sorted[i] = rows[positions[i]];
         return sorted;
+    }
+
+    private readonly struct ByKeyThenPosition(double[] keys) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            var byKey = keys[a].CompareTo(keys[b]);
+            return byKey != 0 ? byKey : a.CompareTo(b);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SeqRec.Configuration;
 
 namespace SeqRec.Data;
@@ -92,6 +93,7 @@ public static class SequenceSplitter
     /// Interaction indices grouped by user (ascending id), each user's stably sorted by time: RecBole's
     /// <c>sort(by=[uid, time])</c>. <paramref name="sortKeys"/> receives the compared time of each sorted position.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] OrderByUserThenTime(int[] users, double[] times, int[] offsets, bool exact, out double[] sortKeys)
     {
         var order = new int[users.Length];
@@ -103,12 +105,21 @@ public static class SequenceSplitter
         for (var u = 0; u + 1 < offsets.Length; u++)
         {
             var segment = order.AsSpan(offsets[u], offsets[u + 1] - offsets[u]);
-            if (!IsSorted(segment, keys))
-                segment.Sort((a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+            if (!IsSorted(segment, keys)) segment.Sort(new ByKeyThenIndex(keys));
         }
         sortKeys = new double[order.Length];
         for (var i = 0; i < order.Length; i++) sortKeys[i] = keys[order[i]];
         return order;
+    }
+
+    /// <summary>Orders indices by key, equal keys by index: a stable sort through an unstable one.</summary>
+    private readonly struct ByKeyThenIndex(double[] keys) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            var byKey = keys[a].CompareTo(keys[b]);
+            return byKey != 0 ? byKey : a.CompareTo(b);
+        }
     }
 
     private static bool IsSorted(ReadOnlySpan<int> segment, double[] keys)
