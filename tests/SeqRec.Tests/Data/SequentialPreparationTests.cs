@@ -205,3 +205,30 @@ public sealed class SequentialPreparationTests : IDisposable
         Assert.Empty(dataset.LatestHistory(0).ToArray());
     }
 }
+
+public sealed class SequenceSplitterTests
+{
+    [Fact]
+    public void Per_user_order_matches_a_stable_sort_by_time_on_random_data_with_many_ties()
+    {
+        var random = new Random(5);
+        const int rows = 5_000;
+        var users = new int[rows];
+        var items = new int[rows];
+        var times = new double[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            users[i] = 1 + random.Next(30);
+            items[i] = 1 + random.Next(500);
+            times[i] = random.Next(40);
+        }
+        var split = SequenceSplitter.Split(users, items, times, 31, 1000, SplitMode.ValidAndTest, exactTimeOrder: true);
+
+        for (var u = 1; u <= 30; u++)
+        {
+            var expected = Enumerable.Range(0, rows).Where(i => users[i] == u).OrderBy(i => times[i]).Select(i => items[i]);
+            Assert.Equal(expected, split.Sequences.Sequence(u).ToArray());
+        }
+        Assert.Equal(rows - 3 * 30, split.Train.Count);
+    }
+}

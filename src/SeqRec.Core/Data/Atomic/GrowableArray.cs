@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeqRec.Data.Atomic;
 
 /// <summary>An append-only array that doubles when full; <see cref="ToArray"/> trims it to its length.</summary>
@@ -7,6 +9,7 @@ internal sealed class GrowableArray<T>(int capacity = 1024)
 
     public int Count { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(T item)
     {
         if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SeqRec.Configuration;
 using SeqRec.Data.Atomic;
 
@@ -10,6 +11,7 @@ namespace SeqRec.Data.Filtering;
 public static class InteractionFilters
 {
     /// <summary>Rows whose user and item are both present; with <paramref name="drop"/> off a missing id is an error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] DropMissingIds(AtomicTable table, int[] rows, TokenColumn users, TokenColumn items, bool drop)
     {
         var kept = new List<int>(rows.Length);
@@ -113,27 +115,13 @@ public static class InteractionFilters
         return banned;
     }
 
-    internal static int[] StableSortByValue(int[] rows, double[] values)
+    private static int[] StableSortByValue(int[] rows, double[] values)
     {
         var keys = new double[rows.Length];
-        var positions = new int[rows.Length];
-        for (var i = 0; i < positions.Length; i++)
-        {
-            keys[i] = values[rows[i]];
-            positions[i] = i;
-        }
-        positions.AsSpan().Sort(new ByKeyThenPosition(keys));
+        for (var i = 0; i < keys.Length; i++) keys[i] = values[rows[i]];
+        var positions = StableSort.OrderByKey(keys);
         var sorted = new int[rows.Length];
         for (var i = 0; i < sorted.Length; i++) sorted[i] = rows[positions[i]];
         return sorted;
-    }
-
-    private readonly struct ByKeyThenPosition(double[] keys) : IComparer<int>
-    {
-        public int Compare(int a, int b)
-        {
-            var byKey = keys[a].CompareTo(keys[b]);
-            return byKey != 0 ? byKey : a.CompareTo(b);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SeqRec.Configuration;
 using SeqRec.Data.Atomic;
 using SeqRec.Data.Filtering;
@@ -35,6 +36,7 @@ public static class SequentialDatasetLoader
     /// <summary>Prepares an already loaded interaction table (the columns named in <paramref name="config"/> must be loaded).</summary>
     public static SequentialDataset Prepare(AtomicTable table, DataConfig config) => Prepare(table, config, config.ValueFilters());
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SequentialDataset Prepare(AtomicTable table, DataConfig config, IReadOnlyList<ValueIntervalFilter> valueFilters)
     {
         var users = Require<TokenColumn>(table, config.UserIdField, AtomicFieldType.Token, "data.user_id_field");
@@ -98,6 +100,7 @@ public static class SequentialDatasetLoader
     }
 
     /// <summary>Dense ids in order of first appearance among the kept rows; 0 stays the padding token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (TokenVocabulary Vocabulary, int[] Ids) Remap(TokenColumn column, int[] rows)
     {
         var vocabulary = new TokenVocabulary();
