@@ -1,0 +1,160 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using SeqRec.Data.Import;
+using Xunit;
+
+namespace SeqRec.Tests.Data;
+
+public sealed class ImportTests : IDisposable
+{
+    private readonly TempDataFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static byte[] Zip(params (string Name, string Content)[] entries)
+    {
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                using var writer = new StreamWriter(archive.CreateEntry(name).Open());
+                writer.Write(content);
+            }
+        }
+        return memory.ToArray();
+    }
+
+    [Fact]
+    public async Task Download_fetches_the_zip_from_a_local_server_and_converts_u_data()
+    {
+        var zip = Zip(("ml-100k/README", "x"), ("ml-100k/u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n"));
+        using var server = new LocalHttpServer("/ml-100k.zip", zip);
+        var reports = new List<DownloadProgress>();
+        var progress = new SynchronousProgress(reports.Add);
+
+        var result = await MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root, progress);
+
+        Assert.Equal(Path.Combine(_folder.Root, "ml-100k", "ml-100k.inter"), result.InterPath);
+        Assert.Equal(3, result.Interactions);
+        Assert.Equal(zip.Length, result.DownloadedBytes);
+        Assert.Equal(
+            "user_id:token\titem_id:token\trating:float\ttimestamp:float\n196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n",
+            File.ReadAllText(result.InterPath));
+        Assert.Equal(zip.Length, reports[^1].BytesReceived);
+        Assert.Equal(zip.Length, reports[^1].TotalBytes);
+        Assert.Equal(["ml-100k.inter"], Directory.GetFiles(Path.Combine(_folder.Root, "ml-100k")).Select(Path.GetFileName));
+        Assert.Equal(3, _folder.Load(_folder.Config("ml-100k")).InteractionCount);
+    }
+
+    [Fact]
+    public async Task Converting_the_reference_u_data_reproduces_the_reference_inter_file_byte_for_byte()
+    {
+        var folder = Path.Combine(SharedData.DatasetsFolder(), "ml-100k");
+        var reference = Path.Combine(folder, "ml-100k.inter");
+        var uData = string.Concat(File.ReadLines(reference).Skip(1).Select(l => l + "\n"));
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", uData)));
+
+        var result = await MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root);
+
+        Assert.Equal(100_000, result.Interactions);
+        var expectedHash = File.ReadLines(Path.Combine(folder, "SHA256SUMS")).First(l => l.EndsWith(" ml-100k.inter")).Split(' ')[0];
+        Assert.Equal(expectedHash, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(result.InterPath))));
+    }
+
+    [Fact]
+    public async Task A_download_that_is_not_a_zip_is_an_error_and_leaves_nothing_behind()
+    {
+        using var server = new LocalHttpServer("/ml-100k.zip", Encoding.UTF8.GetBytes("<html>moved</html>"));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        Assert.Contains("is not a zip archive", error.Message);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_folder.Root, "ml-100k")));
+    }
+
+    [Fact]
+    public async Task A_zip_without_u_data_is_an_error()
+    {
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.item", "1|Toy Story")));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        Assert.Contains("the archive has no ml-100k/u.data", error.Message);
+    }
+
+    [Fact]
+    public async Task A_bad_u_data_row_names_its_line_and_keeps_an_existing_inter_file()
+    {
+        var existing = _folder.Write("ml-100k", "inter", "old");
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "1\t2\t3\t4\n1\tx\t3\t4\n")));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        Assert.Contains("ml-100k/u.data:2: column 2: 'x' is not an integer id", error.Message);
+        Assert.Equal("old", File.ReadAllText(existing));
+    }
+
+    [Fact]
+    public async Task A_server_error_is_reported_with_its_status()
+    {
+        using var server = new LocalHttpServer("/ml-100k.zip", [1]);
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/elsewhere.zip"), _folder.Root));
+        Assert.Contains("404", error.Message);
+    }
+
+    [Fact]
+    public void Csv_import_writes_an_atomic_inter_file_with_quoting_dates_and_ratings()
+    {
+        var csv = Path.Combine(_folder.Root, "events.csv");
+        File.WriteAllText(csv, "rating,who,\"what\",when\n4.5,alice,\"The \"\"Best\"\", Film\",1700000000\n3, bob ,b,2021-03-04T12:00:00Z\n\n");
+
+        var result = CsvImport.Run(new CsvImportOptions(csv, "who", "what", "when", "mine", _folder.Root) { RatingColumn = "rating" });
+
+        Assert.Equal(2, result.Interactions);
+        Assert.Equal(
+            "user_id:token\titem_id:token\trating:float\ttimestamp:float\nalice\tThe \"Best\", Film\t4.5\t1700000000\nbob\tb\t3\t1614859200\n",
+            File.ReadAllText(result.InterPath));
+        var dataset = _folder.Load(_folder.Config("mine"));
+        Assert.Equal(3, dataset.NUsers);
+    }
+
+    [Fact]
+    public void Csv_import_without_rating_and_with_another_delimiter()
+    {
+        var csv = Path.Combine(_folder.Root, "events.tsv");
+        File.WriteAllText(csv, "u;i;t\nu1;i1;1\nu1;i2;2\n");
+        var result = CsvImport.Run(new CsvImportOptions(csv, "u", "i", "t", "semi", _folder.Root) { Delimiter = ';' });
+        Assert.Equal("user_id:token\titem_id:token\ttimestamp:float\nu1\ti1\t1\nu1\ti2\t2\n", File.ReadAllText(result.InterPath));
+    }
+
+    [Theory]
+    [InlineData("u,i,t\nu1,i1,1\n", "x", "i", "t", ":1: --user 'x' is not a column; the header has u, i, t")]
+    [InlineData("u;i;t\nu1;i1;1\n", "u", "i", "t", "the header has one column; is the delimiter right?")]
+    [InlineData("u,i,t\nu1,i1\n", "u", "i", "t", ":2: 2 fields, expected 3")]
+    [InlineData("u,i,t\nu1,,1\n", "u", "i", "t", ":2: column 'i' is empty")]
+    [InlineData("u,i,t\nu1,i1,soon\n", "u", "i", "t", ":2: column 't': 'soon' is neither a number nor a date")]
+    [InlineData("u,i,t\nu1,\"i1,1\n", "u", "i", "t", ":2: a quoted field is not closed")]
+    [InlineData("u,i,t\n", "u", "i", "t", "has a header but no rows")]
+    [InlineData("", "u", "i", "t", "the file is empty")]
+    public void Csv_import_errors_name_file_line_and_column(string content, string user, string item, string time, string expected)
+    {
+        var csv = Path.Combine(_folder.Root, "bad.csv");
+        File.WriteAllText(csv, content);
+        var error = Assert.Throws<SeqRecException>(() => CsvImport.Run(new CsvImportOptions(csv, user, item, time, "bad", _folder.Root)));
+        Assert.Contains(csv, error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.False(File.Exists(Path.Combine(_folder.Root, "bad", "bad.inter")));
+    }
+
+    [Fact]
+    public void Csv_import_rejects_a_bad_rating_and_a_bad_name()
+    {
+        var csv = Path.Combine(_folder.Root, "r.csv");
+        File.WriteAllText(csv, "u,i,t,r\nu1,i1,1,good\n");
+        Assert.Contains(":2: column 'r': 'good' is not a number",
+            Assert.Throws<SeqRecException>(() => CsvImport.Run(new CsvImportOptions(csv, "u", "i", "t", "r", _folder.Root) { RatingColumn = "r" })).Message);
+        Assert.Contains("--name '../x' is not a valid dataset name",
+            Assert.Throws<SeqRecException>(() => CsvImport.Run(new CsvImportOptions(csv, "u", "i", "t", "../x", _folder.Root))).Message);
+    }
+
+    private sealed class SynchronousProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value) => report(value);
+    }
+}
