@@ -72,22 +72,52 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
     }
 
-    private Tensor ItemContext(Tensor input, Tensor mixedValue)
+    /// <summary>
+    /// The same block evaluated only at one position per sequence, <paramref name="rows"/> [B] → [B, 1, d]. Equal to
+    /// gathering those rows from <see cref="forward"/>: the softmaxes still run over the whole query axis, but only the
+    /// selected rows are multiplied out, so the position term costs [B, h, L] instead of [B, h, L, L].
+    /// </summary>
+    public Tensor ForwardAt(Tensor input, Tensor positionEmbedding, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, hidden) = (input.shape[0], input.shape[2]);
+        var mixedValue = value.call(input);
+        var allItemProbs = ItemProbs(input, mixedValue, out var valueHeads);                          // [B, h, L, k]
+        var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
+        var itemContext = attn_dropout.call(itemProbs).matmul(valueHeads);                            // [B, h, 1, dh]
+        var positionProbs = PositionProbs(positionEmbedding).index_select(1, rows).transpose(0, 1);   // [B, h, L]
+        var positionContext = positionProbs.unsqueeze(2).matmul(Heads.Split(mixedValue, _heads));     // [B, h, 1, dh]
+        var context = Heads.Merge(itemContext.add_(positionContext));                                 // [B, 1, d]
+        var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden));
+        var output = out_dropout.call(dense.call(context));
+        return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor ItemContext(Tensor input, Tensor mixedValue) =>
+        attn_dropout.call(ItemProbs(input, mixedValue, out var valueHeads)).matmul(valueHeads);
+
+    /// <summary>softmax over the query axis of q·kᵀ/sqrt(dh) against the k interests, [B, h, L, k].</summary>
+    private Tensor ItemProbs(Tensor input, Tensor mixedValue, out Tensor valueHeads)
     {
         var queryHeads = Heads.Split(query.call(input), _heads);
         var keyHeads = Heads.Split(attpooling_key.call(key.call(input)), _heads);
-        var valueHeads = Heads.Split(attpooling_value.call(mixedValue), _heads);
-        var probs = queryHeads.matmul(keyHeads.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
-        return attn_dropout.call(probs).matmul(valueHeads);
+        valueHeads = Heads.Split(attpooling_value.call(mixedValue), _heads);
+        return queryHeads.matmul(keyHeads.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
+    }
+
+    /// <summary>The decoupled position attention, [h, L, L], softmax over dim -2.</summary>
+    private Tensor PositionProbs(Tensor positionEmbedding)
+    {
+        var positions = pos_ln.call(positionEmbedding);
+        var positionQuery = Heads.Split(pos_q_linear.call(positions), _heads).mul(_positionQueryScale); // [h, L, dh]
+        var positionKey = Heads.Split(pos_k_linear.call(positions), _heads);
+        return positionQuery.matmul(positionKey.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
     }
 
     /// <returns>[B, L, h, dh], contiguous.</returns>
     private Tensor PositionContext(Tensor positionEmbedding, Tensor mixedValue)
     {
-        var positions = pos_ln.call(positionEmbedding);
-        var positionQuery = Heads.Split(pos_q_linear.call(positions), _heads).mul(_positionQueryScale); // [h, L, dh]
-        var positionKey = Heads.Split(pos_k_linear.call(positions), _heads);
-        var positionProbs = positionQuery.matmul(positionKey.transpose(-1, -2)).div_(_scoreScale).softmax(-2); // [h, L, L]
+        var positionProbs = PositionProbs(positionEmbedding);
 
         var (batch, length) = (mixedValue.shape[0], mixedValue.shape[1]);
         var headSize = mixedValue.shape[2] / _heads;

@@ -24,4 +24,11 @@ public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>
         using var attention = multi_head_attention.call(hiddenStates, positionEmbedding);
         return feed_forward.call(attention);
     }
+
+    /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>
+    public Tensor ForwardAt(Tensor hiddenStates, Tensor positionEmbedding, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        return feed_forward.call(multi_head_attention.ForwardAt(hiddenStates, positionEmbedding, rows)).squeeze(1).MoveToOuterDisposeScope();
+    }
 }

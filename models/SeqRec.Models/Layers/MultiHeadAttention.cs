@@ -40,10 +40,29 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var q = Heads.Split(query.call(input), _heads);
+        return Attend(q, input, input, attentionMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same block evaluated only for one query row per sequence, <paramref name="rows"/> [B] (keys and values
+    /// still span the whole sequence) → [B, 1, d]. Equal to gathering those rows from <see cref="forward"/>.
+    /// </summary>
+    public Tensor ForwardAt(Tensor input, Tensor attentionMask, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, length) = (input.shape[0], input.shape[1]);
+        var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2]));
+        var maskRows = attentionMask.expand(batch, -1, length, length)
+            .gather(2, rows.view(batch, 1, 1, 1).expand(batch, attentionMask.shape[1], 1, length));
+        return Attend(Heads.Split(query.call(inputRows), _heads), input, inputRows, maskRows).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Attend(Tensor queryHeads, Tensor input, Tensor residual, Tensor attentionMask)
+    {
         var k = Heads.Split(key.call(input), _heads);
         var v = Heads.Split(value.call(input), _heads);
-        var context = nn.functional.scaled_dot_product_attention(q, k, v, attentionMask, training ? _attnDropoutProb : 0.0);
+        var context = nn.functional.scaled_dot_product_attention(queryHeads, k, v, attentionMask, training ? _attnDropoutProb : 0.0);
         var hidden = out_dropout.call(dense.call(Heads.Merge(context)));
-        return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
+        return LayerNorm.call(hidden.add_(residual));
     }
 }

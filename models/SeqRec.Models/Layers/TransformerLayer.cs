@@ -22,4 +22,11 @@ public sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
         using var attention = multi_head_attention.call(hiddenStates, attentionMask);
         return feed_forward.call(attention);
     }
+
+    /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>
+    public Tensor ForwardAt(Tensor hiddenStates, Tensor attentionMask, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        return feed_forward.call(multi_head_attention.ForwardAt(hiddenStates, attentionMask, rows)).squeeze(1).MoveToOuterDisposeScope();
+    }
 }

@@ -34,7 +34,6 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
         using var scope = NewDisposeScope();
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
         var input = dropout.call(LayerNorm.call(EmbedItems(itemSeq)));
-        var output = trm_encoder.call(input, positions);
-        return GatherLast(output, itemSeqLen).MoveToOuterDisposeScope();
+        return trm_encoder.ForwardAt(input, positions, itemSeqLen - 1).MoveToOuterDisposeScope();
     }
 }

@@ -36,7 +36,6 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
         var input = dropout.call(LayerNorm.call(EmbedItems(itemSeq).add_(positions)));
         var mask = TransformerEncoder.CausalPaddingMask(itemSeq);
-        var output = trm_encoder.call(input, mask);
-        return GatherLast(output, itemSeqLen).MoveToOuterDisposeScope();
+        return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();
     }
 }
