@@ -1,14 +1,39 @@
 using SeqRec.Modeling;
+using SeqRec.Models.Layers;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models;
 
-/// <summary>LightSANs (Fan et al., SIGIR 2021). The encoder lands with the models issue.</summary>
+/// <summary>
+/// LightSANs (Fan et al., SIGIR 2021) as RecBole 1.2.1 computes it: <c>dropout(LayerNorm(item_emb))</c> through the
+/// light encoder, every layer given the raw position embedding, no mask; the output at the last real item.
+/// </summary>
 [Model("lightsans", DisplayName = "LightSANs", Paper = "Fan et al., Lighter and Better: Low-Rank Decomposed Self-Attention Networks for Next-Item Recommendation, SIGIR 2021")]
-public sealed class LightSans(LightSansConfig config, ModelContext context)
-    : SequentialRecommender<LightSansConfig>(nameof(LightSans), config, context, config.HiddenSize, config.LossType)
+public sealed class LightSans : SequentialRecommender<LightSansConfig>
 {
-    public override Tensor ItemEmbeddingWeight => throw new NotImplementedException("models issue");
+    private readonly Embedding position_embedding;
+    private readonly LightTransformerEncoder trm_encoder;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen) => throw new NotImplementedException("models issue");
+    public LightSans(LightSansConfig config, ModelContext context)
+        : base(nameof(LightSans), config, context, config.HiddenSize, config.LossType)
+    {
+        position_embedding = nn.Embedding(context.MaxSeqLength, config.HiddenSize);
+        trm_encoder = new LightTransformerEncoder(config.NumLayers, config.NHeads, config.KInterests, config.HiddenSize,
+            config.InnerSize, config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+        InitializeWeights(config.InitializerRange);
+    }
+
+    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
+    {
+        using var scope = NewDisposeScope();
+        var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
+        var input = dropout.call(LayerNorm.call(EmbedItems(itemSeq)));
+        return trm_encoder.ForwardAt(input, positions, itemSeqLen - 1).MoveToOuterDisposeScope();
+    }
 }

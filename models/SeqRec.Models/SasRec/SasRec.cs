@@ -1,14 +1,41 @@
 using SeqRec.Modeling;
+using SeqRec.Models.Layers;
+using TorchSharp.Modules;
+using TransformerEncoder = SeqRec.Models.Layers.TransformerEncoder;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models;
 
-/// <summary>SASRec (Kang and McAuley, ICDM 2018). The encoder lands with the models issue.</summary>
+/// <summary>
+/// SASRec (Kang and McAuley, ICDM 2018) as RecBole 1.2.1 computes it: <c>dropout(LayerNorm(item_emb + pos_emb))</c>
+/// through post-LN transformer layers under the causal + padding mask; the output at the last real item.
+/// </summary>
 [Model("sasrec", DisplayName = "SASRec", Paper = "Kang and McAuley, Self-Attentive Sequential Recommendation, ICDM 2018")]
-public sealed class SasRec(SasRecConfig config, ModelContext context)
-    : SequentialRecommender<SasRecConfig>(nameof(SasRec), config, context, config.HiddenSize, config.LossType)
+public sealed class SasRec : SequentialRecommender<SasRecConfig>
 {
-    public override Tensor ItemEmbeddingWeight => throw new NotImplementedException("models issue");
+    private readonly Embedding position_embedding;
+    private readonly TransformerEncoder trm_encoder;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen) => throw new NotImplementedException("models issue");
+    public SasRec(SasRecConfig config, ModelContext context)
+        : base(nameof(SasRec), config, context, config.HiddenSize, config.LossType)
+    {
+        position_embedding = nn.Embedding(context.MaxSeqLength, config.HiddenSize);
+        trm_encoder = new TransformerEncoder(config.NumLayers, config.NHeads, config.HiddenSize, config.InnerSize,
+            config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+        InitializeWeights(config.InitializerRange);
+    }
+
+    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
+    {
+        using var scope = NewDisposeScope();
+        var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
+        var input = dropout.call(LayerNorm.call(EmbedItems(itemSeq).add_(positions)));
+        var mask = TransformerEncoder.CausalPaddingMask(itemSeq);
+        return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();
+    }
 }

@@ -1,0 +1,128 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqRec.Models.Layers;
+
+/// <summary>
+/// LightSANs' low-rank attention with the decoupled position term (RecBole's <c>LightMultiHeadAttention</c>).
+/// Item term: queries attend to k interests; the softmax runs over the query axis (dim -2), as in the reference.
+/// Position term: <c>softmax(pq·pkᵀ / sqrt(dh), dim -2)</c> with pq pre-scaled by (2·dh)^-0.5 (scaled twice, as in the
+/// reference), applied to the un-aggregated values. No mask of any kind.
+/// </summary>
+/// <remarks>
+/// Cost: the item term is [B, h, L, k]. The position matrix is [h, L, L] and shared by the batch; it is applied with
+/// one batched GEMM over the heads with the batch folded into the columns, so nothing [B, h, L, L] is ever built
+/// (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would expand and copy the position matrix per row).
+/// </remarks>
+public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly ItemToInterestAggregation attpooling_key;
+    private readonly ItemToInterestAggregation attpooling_value;
+    private readonly Linear pos_q_linear;
+    private readonly Linear pos_k_linear;
+    private readonly LayerNorm pos_ln;
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout attn_dropout;
+    private readonly Dropout out_dropout;
+    private readonly int _heads;
+    private readonly double _scoreScale;
+    private readonly double _positionQueryScale;
+
+    public LightMultiHeadAttention(int nHeads, int kInterests, int hiddenSize, double hiddenDropoutProb,
+        double attnDropoutProb, double layerNormEps) : base(nameof(LightMultiHeadAttention))
+    {
+        if (hiddenSize % nHeads != 0)
+            throw new ArgumentException($"hidden_size {hiddenSize} is not a multiple of n_heads {nHeads}", nameof(nHeads));
+        _heads = nHeads;
+        var headSize = hiddenSize / nHeads;
+        _scoreScale = Math.Sqrt(headSize);
+        _positionQueryScale = Math.Pow(headSize * 2.0, -0.5);
+        query = nn.Linear(hiddenSize, hiddenSize);
+        key = nn.Linear(hiddenSize, hiddenSize);
+        value = nn.Linear(hiddenSize, hiddenSize);
+        attpooling_key = new ItemToInterestAggregation(hiddenSize, kInterests);
+        attpooling_value = new ItemToInterestAggregation(hiddenSize, kInterests);
+        pos_q_linear = nn.Linear(hiddenSize, hiddenSize);
+        pos_k_linear = nn.Linear(hiddenSize, hiddenSize);
+        pos_ln = nn.LayerNorm(hiddenSize, layerNormEps);
+        dense = nn.Linear(hiddenSize, hiddenSize);
+        LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
+        attn_dropout = nn.Dropout(attnDropoutProb);
+        out_dropout = nn.Dropout(hiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    internal ItemToInterestAggregation KeyAggregation => attpooling_key;
+
+    internal ItemToInterestAggregation ValueAggregation => attpooling_value;
+
+    /// <summary><paramref name="input"/> [B, L, d]; <paramref name="positionEmbedding"/> [L, d].</summary>
+    public override Tensor forward(Tensor input, Tensor positionEmbedding)
+    {
+        using var scope = NewDisposeScope();
+        var mixedValue = value.call(input);
+        var itemContext = ItemContext(input, mixedValue);                  // [B, h, L, dh]
+        var positionContext = PositionContext(positionEmbedding, mixedValue); // [B, L, h, dh]
+        var context = positionContext.add_(itemContext.transpose(1, 2)).view(input.shape);
+        var hidden = out_dropout.call(dense.call(context));
+        return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same block evaluated only at one position per sequence, <paramref name="rows"/> [B] → [B, 1, d]. Equal to
+    /// gathering those rows from <see cref="forward"/>: the softmaxes still run over the whole query axis, but only the
+    /// selected rows are multiplied out, so the position term costs [B, h, L] instead of [B, h, L, L].
+    /// </summary>
+    public Tensor ForwardAt(Tensor input, Tensor positionEmbedding, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, hidden) = (input.shape[0], input.shape[2]);
+        var mixedValue = value.call(input);
+        var allItemProbs = ItemProbs(input, mixedValue, out var valueHeads);                          // [B, h, L, k]
+        var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
+        var itemContext = attn_dropout.call(itemProbs).matmul(valueHeads);                            // [B, h, 1, dh]
+        var positionProbs = PositionProbs(positionEmbedding).index_select(1, rows).transpose(0, 1);   // [B, h, L]
+        var positionContext = positionProbs.unsqueeze(2).matmul(Heads.Split(mixedValue, _heads));     // [B, h, 1, dh]
+        var context = Heads.Merge(itemContext.add_(positionContext));                                 // [B, 1, d]
+        var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden));
+        var output = out_dropout.call(dense.call(context));
+        return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor ItemContext(Tensor input, Tensor mixedValue) =>
+        attn_dropout.call(ItemProbs(input, mixedValue, out var valueHeads)).matmul(valueHeads);
+
+    /// <summary>softmax over the query axis of q·kᵀ/sqrt(dh) against the k interests, [B, h, L, k].</summary>
+    private Tensor ItemProbs(Tensor input, Tensor mixedValue, out Tensor valueHeads)
+    {
+        var queryHeads = Heads.Split(query.call(input), _heads);
+        var keyHeads = Heads.Split(attpooling_key.call(key.call(input)), _heads);
+        valueHeads = Heads.Split(attpooling_value.call(mixedValue), _heads);
+        return queryHeads.matmul(keyHeads.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
+    }
+
+    /// <summary>The decoupled position attention, [h, L, L], softmax over dim -2.</summary>
+    private Tensor PositionProbs(Tensor positionEmbedding)
+    {
+        var positions = pos_ln.call(positionEmbedding);
+        var positionQuery = Heads.Split(pos_q_linear.call(positions), _heads).mul(_positionQueryScale); // [h, L, dh]
+        var positionKey = Heads.Split(pos_k_linear.call(positions), _heads);
+        return positionQuery.matmul(positionKey.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
+    }
+
+    /// <returns>[B, L, h, dh], contiguous.</returns>
+    private Tensor PositionContext(Tensor positionEmbedding, Tensor mixedValue)
+    {
+        var positionProbs = PositionProbs(positionEmbedding);
+
+        var (batch, length) = (mixedValue.shape[0], mixedValue.shape[1]);
+        var headSize = mixedValue.shape[2] / _heads;
+        // [B, L, d] → [h, L, B·dh]: the batch becomes GEMM columns, so one [h, L, L] matrix serves every row.
+        var values = mixedValue.view(batch, length, _heads, headSize).permute(2, 1, 0, 3).reshape(_heads, length, batch * headSize);
+        return positionProbs.matmul(values).view(_heads, length, batch, headSize).permute(2, 1, 0, 3).contiguous();
+    }
+}

@@ -1,0 +1,34 @@
+using SeqRec.Modeling;
+using static TorchSharp.torch;
+
+namespace SeqRec.Models.Layers;
+
+/// <summary>One LightSANs layer: low-rank attention with the position term, then feed-forward.</summary>
+public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly LightMultiHeadAttention multi_head_attention;
+    private readonly FeedForward feed_forward;
+
+    public LightTransformerLayer(int nHeads, int kInterests, int hiddenSize, int innerSize, double hiddenDropoutProb,
+        double attnDropoutProb, Activation hiddenAct, double layerNormEps) : base(nameof(LightTransformerLayer))
+    {
+        multi_head_attention = new LightMultiHeadAttention(nHeads, kInterests, hiddenSize, hiddenDropoutProb, attnDropoutProb, layerNormEps);
+        feed_forward = new FeedForward(hiddenSize, innerSize, hiddenDropoutProb, hiddenAct, layerNormEps);
+        RegisterComponents();
+    }
+
+    internal LightMultiHeadAttention Attention => multi_head_attention;
+
+    public override Tensor forward(Tensor hiddenStates, Tensor positionEmbedding)
+    {
+        using var attention = multi_head_attention.call(hiddenStates, positionEmbedding);
+        return feed_forward.call(attention);
+    }
+
+    /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>
+    public Tensor ForwardAt(Tensor hiddenStates, Tensor positionEmbedding, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        return feed_forward.call(multi_head_attention.ForwardAt(hiddenStates, positionEmbedding, rows)).squeeze(1).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,68 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqRec.Models.Layers;
+
+/// <summary>
+/// SASRec's self-attention block (RecBole's <c>MultiHeadAttention</c>), post-LN:
+/// <c>LayerNorm(x + dropout(dense(softmax(q·kᵀ/sqrt(dh) + mask)·v)))</c>, with attention dropout on the probabilities.
+/// The attention itself runs through libtorch's fused scaled_dot_product_attention.
+/// </summary>
+public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout out_dropout;
+    private readonly int _heads;
+    private readonly double _attnDropoutProb;
+
+    public MultiHeadAttention(int nHeads, int hiddenSize, double hiddenDropoutProb, double attnDropoutProb, double layerNormEps)
+        : base(nameof(MultiHeadAttention))
+    {
+        if (hiddenSize % nHeads != 0)
+            throw new ArgumentException($"hidden_size {hiddenSize} is not a multiple of n_heads {nHeads}", nameof(nHeads));
+        _heads = nHeads;
+        _attnDropoutProb = attnDropoutProb;
+        query = nn.Linear(hiddenSize, hiddenSize);
+        key = nn.Linear(hiddenSize, hiddenSize);
+        value = nn.Linear(hiddenSize, hiddenSize);
+        dense = nn.Linear(hiddenSize, hiddenSize);
+        LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
+        out_dropout = nn.Dropout(hiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    /// <summary><paramref name="input"/> [B, L, d]; <paramref name="attentionMask"/> additive, broadcastable to [B, h, L, L].</summary>
+    public override Tensor forward(Tensor input, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var q = Heads.Split(query.call(input), _heads);
+        return Attend(q, input, input, attentionMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same block evaluated only for one query row per sequence, <paramref name="rows"/> [B] (keys and values
+    /// still span the whole sequence) → [B, 1, d]. Equal to gathering those rows from <see cref="forward"/>.
+    /// </summary>
+    public Tensor ForwardAt(Tensor input, Tensor attentionMask, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, length) = (input.shape[0], input.shape[1]);
+        var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2]));
+        var maskRows = attentionMask.expand(batch, -1, length, length)
+            .gather(2, rows.view(batch, 1, 1, 1).expand(batch, attentionMask.shape[1], 1, length));
+        return Attend(Heads.Split(query.call(inputRows), _heads), input, inputRows, maskRows).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Attend(Tensor queryHeads, Tensor input, Tensor residual, Tensor attentionMask)
+    {
+        var k = Heads.Split(key.call(input), _heads);
+        var v = Heads.Split(value.call(input), _heads);
+        var context = nn.functional.scaled_dot_product_attention(queryHeads, k, v, attentionMask, training ? _attnDropoutProb : 0.0);
+        var hidden = out_dropout.call(dense.call(Heads.Merge(context)));
+        return LayerNorm.call(hidden.add_(residual));
+    }
+}

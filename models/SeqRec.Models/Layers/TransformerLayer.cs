@@ -1,0 +1,32 @@
+using SeqRec.Modeling;
+using static TorchSharp.torch;
+
+namespace SeqRec.Models.Layers;
+
+/// <summary>One SASRec layer: self-attention then feed-forward (RecBole's <c>TransformerLayer</c>).</summary>
+public sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly MultiHeadAttention multi_head_attention;
+    private readonly FeedForward feed_forward;
+
+    public TransformerLayer(int nHeads, int hiddenSize, int innerSize, double hiddenDropoutProb, double attnDropoutProb,
+        Activation hiddenAct, double layerNormEps) : base(nameof(TransformerLayer))
+    {
+        multi_head_attention = new MultiHeadAttention(nHeads, hiddenSize, hiddenDropoutProb, attnDropoutProb, layerNormEps);
+        feed_forward = new FeedForward(hiddenSize, innerSize, hiddenDropoutProb, hiddenAct, layerNormEps);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hiddenStates, Tensor attentionMask)
+    {
+        using var attention = multi_head_attention.call(hiddenStates, attentionMask);
+        return feed_forward.call(attention);
+    }
+
+    /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>
+    public Tensor ForwardAt(Tensor hiddenStates, Tensor attentionMask, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        return feed_forward.call(multi_head_attention.ForwardAt(hiddenStates, attentionMask, rows)).squeeze(1).MoveToOuterDisposeScope();
+    }
+}
