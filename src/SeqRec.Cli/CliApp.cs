@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SeqRec.Cli.Commands;
+using SeqRec.Cli.Runs;
 
 namespace SeqRec.Cli;
 
@@ -44,6 +45,13 @@ public static class CliApp
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(DescribeCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(RecommendCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create(context => new TrainingTrialRunner(context)));
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -6,10 +6,14 @@ namespace SeqRec.Cli.Commands;
 /// <summary>A Spectre console over the invocation's output writer, so commands print the same in tests.</summary>
 internal static class ConsoleFor
 {
+    /// <summary>Output goes to a terminal (not a file, pipe or test writer).</summary>
+    public static bool IsInteractive(ParseResult parse) =>
+        ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out) && !Console.IsOutputRedirected;
+
     public static IAnsiConsole Output(ParseResult parse)
     {
         var writer = parse.InvocationConfiguration.Output;
-        var interactive = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+        var interactive = IsInteractive(parse);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),

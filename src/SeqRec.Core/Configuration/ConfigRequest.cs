@@ -15,7 +15,13 @@ public sealed record ConfigRequest
 
     public IReadOnlyList<string> Files { get; init; } = [];
 
+    /// <summary>TOML texts layered right after <see cref="Files"/> (e.g. the config stored in a checkpoint).</summary>
+    public IReadOnlyList<ConfigText> Texts { get; init; } = [];
+
     public IReadOnlyDictionary<string, object?>? Values { get; init; }
 
     public IReadOnlyList<string> Sets { get; init; } = [];
 }
+
+/// <summary>A TOML document held in memory; <paramref name="Origin"/> names it in error messages.</summary>
+public sealed record ConfigText(string Origin, string Toml);

@@ -35,6 +35,10 @@ public static class ConfigResolver
         {
             if (TomlConfigReader.ReadFile(file, errors) is { } table) layers.Add(table);
         }
+        foreach (var text in request.Texts)
+        {
+            if (TomlConfigReader.Read(text.Toml, text.Origin, errors) is { } table) layers.Add(table);
+        }
         if (request.Values is { } values) layers.Add(ConfigOverrides.FromDictionary(values, errors));
         layers.Add(ConfigOverrides.FromSetArguments(request.Sets, errors));
         if (request.Dataset is { } dataset)

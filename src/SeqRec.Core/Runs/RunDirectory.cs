@@ -44,6 +44,13 @@ public sealed class RunDirectory
         }
     }
 
+    /// <summary>Creates the run folder at exactly <paramref name="path"/> (e.g. a tuning trial's reserved folder).</summary>
+    public static RunDirectory CreateAt(string path)
+    {
+        Directory.CreateDirectory(path);
+        return new RunDirectory(path);
+    }
+
     /// <summary>Opens an existing run folder to resume it.</summary>
     public static RunDirectory Open(string path)
     {

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using SeqRec.Benchmarks;
+using SeqRec.Cli.Bench;
+using SeqRec.Runs;
+using Spectre.Console;
+
+namespace SeqRec.Cli.Commands;
+
+/// <summary><c>seqrec bench</c>: <c>compare</c> (LightSANs vs SASRec as sequences grow), <c>layers</c>, and the internal <c>point</c>.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks: 'compare' trains each model at each sequence length in its own process; 'layers' times one encoder step.");
+        command.Subcommands.Add(Compare());
+        command.Subcommands.Add(BenchLayersCommand.Create());
+        command.Subcommands.Add(Point());
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var options = new CommonOptions.ConfigOptions();
+        var models = new Option<string>("--models") { Description = "Comma-separated model ids.", DefaultValueFactory = _ => "lightsans,sasrec" };
+        var lengths = new Option<string>("--max-len") { Description = "Comma-separated max sequence lengths.", DefaultValueFactory = _ => "50,100,200,400" };
+        var epochs = new Option<int>("--epochs") { Description = "Measured training epochs per point (after one warm-up epoch).", DefaultValueFactory = _ => 3 };
+        var full = new Option<bool>("--full") { Description = "Also train each point to early stopping and report its test metrics." };
+        var quick = new Option<bool>("--quick") { Description = "Smoke test: tiny synthetic data, one epoch, lengths 10,20." };
+        var output = new Option<string?>("--out") { Description = "Output folder (default bench/<timestamp>)." };
+        var command = new Command("compare", "Compare models' training time, memory, evaluation time, latency and (with --full) quality across sequence lengths.");
+        options.AddTo(command);
+        foreach (var option in new Option[] { models, lengths, epochs, full, quick, output }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var console = ConsoleFor.Output(parse);
+            var isQuick = parse.GetValue(quick);
+            var folder = parse.GetValue(output) ?? Path.Combine("bench", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(folder);
+            var baseRequest = options.Request(parse);
+            string? dataPath = null;
+            var sets = baseRequest.Sets.ToList();
+            var dataset = baseRequest.Dataset ?? "ml-100k";
+            if (isQuick)
+            {
+                dataPath = Path.GetFullPath(Path.Combine(folder, "data"));
+                dataset = "synthetic";
+                SyntheticDataset.Write(dataPath, dataset, users: 120, items: 80, interactionsPerUser: 25, seed: 7);
+                sets.InsertRange(0, ["trainer.train_batch_size=256", "eval.eval_batch_size=256", "lightsans.k_interests=3"]);
+            }
+            var request = new CompareRequest(
+                ParseList(parse.GetValue(models)!),
+                dataset,
+                isQuick && parse.GetResult(lengths) is null ? [10, 20] : ParseList(parse.GetValue(lengths)!).Select(l => ParsePositive(l, "--max-len")).ToList(),
+                isQuick ? 1 : Math.Max(1, parse.GetValue(epochs)),
+                parse.GetValue(full),
+                baseRequest.Files,
+                sets,
+                Path.GetFullPath(folder),
+                dataPath);
+            console.WriteLine(AllocatorRelauncher.Describe());
+            var points = new CompareRunner(request, parse.InvocationConfiguration.Output).Run();
+
+            var machine = MachineInfo.Current();
+            AtomicFile.WriteAllText(Path.Combine(folder, "results.json"),
+                JsonSerializer.Serialize(new { machine, command = CommandLine(parse), points }, BenchPoint.Json));
+            IReadOnlyList<string> plots = [];
+            try
+            {
+                plots = ComparePlots.Write(points, folder);
+            }
+            catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"warning: plots skipped, the plotting library could not load its native parts ({e.Message}); on Debian: apt-get install libfontconfig1");
+            }
+            var report = CompareReport.Write(points, machine, CommandLine(parse), plots);
+            AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), report);
+            parse.InvocationConfiguration.Output.Write(report);
+            console.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+            return points.Any(p => p.Error is not null) ? CliApp.Failure : CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command Point()
+    {
+        var options = new CommonOptions.ConfigOptions();
+        var length = new Option<int>("--max-len") { Required = true };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
+        var full = new Option<bool>("--full");
+        var output = new Option<string>("--out") { Required = true };
+        var command = new Command("point", "Internal: measure one (model, length) point in this process and write its JSON.") { Hidden = true };
+        options.AddTo(command);
+        foreach (var option in new Option[] { length, epochs, full, output }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var target = parse.GetValue(output)!;
+            var point = BenchPointRunner.Measure(options.Request(parse), parse.GetValue(length), Math.Max(1, parse.GetValue(epochs)), parse.GetValue(full),
+                Path.GetDirectoryName(Path.GetFullPath(target))!, parse.InvocationConfiguration.Output);
+            AtomicFile.WriteAllText(target, JsonSerializer.Serialize(point, BenchPoint.Json));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static string CommandLine(ParseResult parse) => "seqrec " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value));
+
+    private static List<string> ParseList(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    private static int ParsePositive(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new SeqRecException($"{option}: '{text}' is not a positive integer");
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Spectre.Console;
+using System.Diagnostics;
+using System.Globalization;
+using SeqRec.Cli.Display;
+using SeqRec.Cli.Runs;
+using SeqRec.Data;
+using SeqRec.Evaluation;
+
+namespace SeqRec.Cli.Commands;
+
+/// <summary><c>seqrec evaluate --checkpoint C</c>: recompute a saved model's metrics on its dataset.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A best.ckpt from a run, or a model written by 'seqrec import'.", Required = true };
+        var split = new Option<string>("--split") { Description = "test or valid.", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "valid");
+        var sets = CommonOptions.Sets();
+        var command = new Command("evaluate", "Evaluate a saved model with full ranking (or eval.mode) on the test or valid split of its dataset.");
+        command.Options.Add(checkpoint);
+        command.Options.Add(split);
+        command.Options.Add(sets);
+        command.SetAction(parse =>
+        {
+            var console = ConsoleFor.Output(parse);
+            using var experiment = CheckpointSession.Open(parse.GetValue(checkpoint)!, parse.GetValue(sets) ?? [], parse.InvocationConfiguration.Output);
+            var splitName = parse.GetValue(split)!;
+            var samples = splitName == "valid" ? experiment.Dataset.Valid : experiment.Dataset.Test;
+            var evaluator = experiment.CreateEvaluator();
+            var batchSize = experiment.Config.Eval.EvalBatchSize;
+            var watch = Stopwatch.StartNew();
+            var metrics = evaluator.Evaluate(experiment.Model, samples, EvalBatches.Enumerate(samples, batchSize));
+            watch.Stop();
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{experiment.Config.Model.DisplayName} on {experiment.Dataset.Name}, {splitName} split: {samples.Count:N0} samples evaluated in {watch.Elapsed.TotalSeconds:F3} s"));
+            console.Write(splitName == "valid"
+                ? ConsoleTrainingObserver.MetricsGrid(metrics, MetricValues.Empty)
+                : ConsoleTrainingObserver.MetricsGrid(MetricValues.Empty, metrics));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using SeqRec.Cli.Runs;
+using SeqRec.Data;
+using SeqRec.Evaluation;
+using Spectre.Console;
+using TorchSharp;
+
+namespace SeqRec.Cli.Commands;
+
+/// <summary><c>seqrec recommend</c>: the top-k items for a known user's latest history or for a new sequence.</summary>
+internal static class RecommendCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A saved model (best.ckpt or an imported model).", Required = true };
+        var user = new Option<string?>("--user") { Description = "A user id as written in the dataset: recommend after their latest history." };
+        var sequence = new Option<string?>("--sequence") { Description = "Comma-separated item ids as written in the dataset, oldest first." };
+        var topk = new Option<int>("--topk") { Description = "How many items.", DefaultValueFactory = _ => 10 };
+        var excludeHistory = new Option<bool>("--exclude-history") { Description = "Never recommend an item of the history itself." };
+        var command = new Command("recommend", "Print the top-k item ids with scores for a user or a new item sequence.");
+        foreach (var option in new Option[] { checkpoint, user, sequence, topk, excludeHistory }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var userId = parse.GetValue(user);
+            var sequenceText = parse.GetValue(sequence);
+            if ((userId is null) == (sequenceText is null)) throw new SeqRecException("recommend: give exactly one of --user or --sequence");
+            var k = parse.GetValue(topk);
+            if (k < 1) throw new SeqRecException($"--topk: {k} is below the minimum 1");
+
+            using var experiment = CheckpointSession.Open(parse.GetValue(checkpoint)!, [], null);
+            var dataset = experiment.Dataset;
+            var history = userId is not null ? UserHistory(dataset, userId) : SequenceItems(dataset, sequenceText!);
+            using var itemSeq = torch.zeros([1, dataset.MaxSeqLength], torch.int64);
+            for (var i = 0; i < history.Length; i++) itemSeq[0, i] = history[i];
+            using var itemSeqLen = torch.tensor(new long[] { history.Length });
+            var top = TopItems.For(experiment.Model, itemSeq, itemSeqLen, k, parse.GetValue(excludeHistory))[0];
+
+            var table = new Table().AddColumn("rank").AddColumn("item").AddColumn(new TableColumn("score").RightAligned());
+            for (var r = 0; r < top.Length; r++)
+                table.AddRow((r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(dataset.Items.Token(top[r].Item)), top[r].Score.ToString("F4", CultureInfo.InvariantCulture));
+            var console = ConsoleFor.Output(parse);
+            console.WriteLine($"{experiment.Config.Model.DisplayName} on {dataset.Name}: top {top.Length} after {history.Length} items");
+            console.Write(table);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static long[] UserHistory(SequentialDataset dataset, string user)
+    {
+        if (!dataset.Users.TryGetId(user, out var id) || id == 0)
+            throw new SeqRecException($"--user: user '{user}' is not in dataset {dataset.Name} ({dataset.NUsers - 1:N0} users)");
+        var history = dataset.LatestHistory(id);
+        return [.. history.ToArray().Select(i => (long)i)];
+    }
+
+    private static long[] SequenceItems(SequentialDataset dataset, string text)
+    {
+        var tokens = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (tokens.Length == 0) throw new SeqRecException("--sequence: expected comma-separated item ids, e.g. 12,7,99");
+        var unknown = tokens.Where(t => !dataset.Items.TryGetId(t, out var id) || id == 0).Distinct().ToList();
+        if (unknown.Count > 0)
+            throw new SeqRecException($"--sequence: item{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))} not in dataset {dataset.Name}; the model cannot score unseen items");
+        var ids = tokens.Select(t => { dataset.Items.TryGetId(t, out var id); return (long)id; }).ToArray();
+        return ids.Length > dataset.MaxSeqLength ? ids[^dataset.MaxSeqLength..] : ids;
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Spectre.Console;
+using SeqRec.Cli.Display;
+using SeqRec.Configuration;
+
+namespace SeqRec.Cli.Commands;
+
+/// <summary><c>seqrec run</c>: train with early stopping, test the best checkpoint, write the run directory.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var options = new CommonOptions.ConfigOptions();
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run from its last completed epoch (a runs/... folder)." };
+        var runsRoot = new Option<string>("--runs-root") { Description = "Folder for run directories.", DefaultValueFactory = _ => "runs" };
+        var command = new Command("run", "Train and evaluate a model (like RecBole's run_recbole): runs/<model>-<dataset>-<time>/ gets the config, log, results.json, best checkpoint and TensorBoard events.");
+        options.AddTo(command);
+        command.Options.Add(resume);
+        command.Options.Add(runsRoot);
+        command.SetAction((parse, cancellation) =>
+        {
+            var console = ConsoleFor.Output(parse);
+            var verbose = parse.GetValue(CommonOptions.Verbose);
+            if (verbose) console.WriteLine(AllocatorRelauncher.Describe());
+            var runOptions = new RunOptions
+            {
+                RunsRoot = parse.GetValue(runsRoot)!,
+                Observer = new ConsoleTrainingObserver(console, ConsoleFor.IsInteractive(parse)),
+                Progress = parse.InvocationConfiguration.Output,
+                Cancellation = cancellation,
+            };
+            RunOutcome outcome;
+            try
+            {
+                if (parse.GetValue(resume) is { } runDirectory)
+                {
+                    outcome = SeqRecRun.Resume(runDirectory, runOptions);
+                }
+                else
+                {
+                    var request = options.Request(parse);
+                    PrintWarnings(parse, request);
+                    outcome = SeqRecRun.Run(request, runOptions);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("interrupted; the run can continue from its last completed epoch with: seqrec run --resume <its runs/ folder>");
+                return Task.FromResult(130);
+            }
+            console.WriteLine($"run directory: {outcome.RunDirectory}");
+            return Task.FromResult(CliApp.Ok);
+        });
+        return command;
+    }
+
+    private static void PrintWarnings(ParseResult parse, ConfigRequest request)
+    {
+        var config = ConfigResolver.Resolve(request, SeqRec.Models.SeqRecModels.All);
+        foreach (var warning in config.Warnings) parse.InvocationConfiguration.Error.WriteLine(warning);
+    }
+}

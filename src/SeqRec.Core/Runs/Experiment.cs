@@ -1,0 +1,58 @@
+using SeqRec.Configuration;
+using SeqRec.Data;
+using SeqRec.Evaluation;
+using SeqRec.Modeling;
+using SeqRec.Training;
+using TorchSharp;
+
+namespace SeqRec.Runs;
+
+/// <summary>
+/// A resolved configuration made concrete: the prepared dataset and a freshly initialised model, seeded from
+/// <c>trainer.seed</c>. Every entry point (run, resume, tune trials, benchmarks, evaluate) builds one the same way.
+/// </summary>
+public sealed class Experiment : IDisposable
+{
+    private Experiment(ResolvedConfig config, SequentialDataset dataset, SequentialRecommender model)
+    {
+        Config = config;
+        Dataset = dataset;
+        Model = model;
+    }
+
+    public ResolvedConfig Config { get; }
+    public SequentialDataset Dataset { get; }
+    public SequentialRecommender Model { get; }
+
+    /// <summary>Loads the dataset (downloading ml-100k if it is missing) and builds the model after seeding torch.</summary>
+    public static Experiment Prepare(ResolvedConfig config, TextWriter? progress = null) =>
+        Prepare(config, DatasetProvider.Load(config.Data, progress));
+
+    /// <summary>Builds the model for an already loaded dataset (it must come from the same data settings).</summary>
+    public static Experiment Prepare(ResolvedConfig config, SequentialDataset dataset)
+    {
+        if (config.Trainer.Threads > 0) torch.set_num_threads(config.Trainer.Threads);
+        torch.manual_seed(config.Trainer.Seed);
+        var context = new ModelContext(dataset.NItems, dataset.MaxSeqLength);
+        var model = (SequentialRecommender)config.Model.Create(config.ModelConfig, context);
+        return new Experiment(config, dataset, model);
+    }
+
+    public string ConfigToml => TomlConfigWriter.Write(Config);
+
+    public Evaluator CreateEvaluator() => new(Config.Eval, Config.Trainer.Seed);
+
+    public TrainingData CreateTrainingData()
+    {
+        var sampler = new TrainBatchSampler(Dataset.Train, Config.Trainer.TrainBatchSize, Config.Trainer.Seed, Dataset.NItems);
+        var withNegatives = Model.LossType == LossType.BPR;
+        var evalBatchSize = Config.Eval.EvalBatchSize;
+        return new TrainingData(Dataset.Train, epoch => sampler.Epoch(epoch, withNegatives), Dataset.Valid, Dataset.Test,
+            set => EvalBatches.Enumerate(set, evalBatchSize));
+    }
+
+    public RunSetup CreateRunSetup() =>
+        new(Config.Model.Id, Dataset.Name, ConfigToml, Model, Config.Trainer, CreateEvaluator(), CreateTrainingData());
+
+    public void Dispose() => Model.Dispose();
+}
