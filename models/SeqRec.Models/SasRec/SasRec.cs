@@ -33,8 +33,9 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
     public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
     {
         using var scope = NewDisposeScope();
+        var items = EmbedItems(itemSeq);
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
-        var input = dropout.call(LayerNorm.call(EmbedItems(itemSeq).add_(positions)));
+        var input = dropout.call(LayerNorm.call(items.add_(positions)));
         var mask = TransformerEncoder.CausalPaddingMask(itemSeq);
         return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();
     }

@@ -91,7 +91,12 @@ public abstract class SequentialRecommender : nn.Module
     }
 
     /// <summary>Looks up the item embeddings of <paramref name="itemSeq"/> [B, L] → [B, L, hidden].</summary>
-    protected Tensor EmbedItems(Tensor itemSeq) => item_embedding.call(itemSeq);
+    protected Tensor EmbedItems(Tensor itemSeq)
+    {
+        if (itemSeq.dim() != 2 || itemSeq.shape[1] > Context.MaxSeqLength)
+            throw new ArgumentException($"item_seq must be [B, L] with L <= max_item_list_length ({Context.MaxSeqLength}), got [{string.Join(", ", itemSeq.shape)}]", nameof(itemSeq));
+        return item_embedding.call(itemSeq);
+    }
 
     /// <summary>
     /// RecBole's <c>_init_weights</c> over every submodule: Linear and Embedding weights N(0, <paramref name="std"/>)

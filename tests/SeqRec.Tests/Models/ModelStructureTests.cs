@@ -107,6 +107,18 @@ public class ModelStructureTests
         Assert.Equal([], model.CalculateLoss(seq, len, pos, null).shape);
     }
 
+    [Theory]
+    [InlineData("lightsans")]
+    [InlineData("sasrec")]
+    public void Sequences_longer_than_the_position_table_are_rejected(string modelId)
+    {
+        using var model = TinyModels.Create(SeqRecModels.Find(modelId)!, new ModelContext(25, 4), LossType.CE, 1);
+        var (seq, len, _, _) = TinyModels.Batch(25, 5, [5, 2]);
+
+        var error = Assert.Throws<ArgumentException>(() => model.Encode(seq, len));
+        Assert.Contains("max_item_list_length (4), got [2, 5]", error.Message);
+    }
+
     [Fact]
     public void Sasrec_mask_is_causal_and_hides_padding_keys_with_minus_10000()
     {
