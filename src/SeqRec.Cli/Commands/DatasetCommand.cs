@@ -31,9 +31,9 @@ internal static class DatasetCommand
         command.SetAction(parseResult =>
         {
             var config = new DataConfig { Dataset = parseResult.GetValue(name)! };
-            if (parseResult.GetValue(dataPath) is { } folder) config = config with { DataPath = folder };
+            var folder = parseResult.GetValue(dataPath) ?? DatasetLocation.DataFolder(config);
             var clock = Stopwatch.StartNew();
-            var stats = DatasetStatistics.Of(SequentialDatasetLoader.Load(config));
+            var stats = DatasetStatistics.Of(SequentialDatasetLoader.Load(config, folder));
             clock.Stop();
             if (parseResult.GetValue(json))
             {

@@ -5,6 +5,13 @@ namespace SeqRec.Configuration;
 /// <summary>Which of several interactions of one user with one item to keep (RecBole's <c>rm_dup_inter</c>).</summary>
 public enum DuplicateRemoval { None, First, Last }
 
+/// <summary>
+/// How interaction times are compared when ordering them. RecBole turns float columns into float32 before it sorts,
+/// so timestamps close together tie and keep file order; with <c>normalize_all</c> (its ml-100k preset) it first
+/// min-max normalizes them, which keeps much more of their resolution.
+/// </summary>
+public enum TimeOrder { NormalizedFloat32, Float32, Exact }
+
 /// <summary>Leave-one-out split variants (RecBole's <c>LS</c> split with <c>valid_and_test</c> and its siblings).</summary>
 public enum SplitMode { ValidAndTest, ValidOnly, TestOnly }
 
@@ -33,8 +40,8 @@ public sealed partial record DataConfig
     [Param(Help = "Leave-one-out split: valid_and_test, valid_only or test_only.")]
     public SplitMode Split { get; init; } = SplitMode.ValidAndTest;
 
-    [Param(Help = "Order interactions by their exact timestamp. Off reproduces RecBole, which compares timestamps as float32: Unix times less than a minute or two apart then tie and keep file order.")]
-    public bool ExactTimeOrder { get; init; }
+    [Param(Help = "How timestamps are compared when ordering interactions (ties keep file order): normalized_float32 as RecBole with normalize_all (its ml-100k preset), float32 as RecBole without it (Unix times about a minute apart tie), or exact.")]
+    public TimeOrder TimeOrder { get; init; } = TimeOrder.NormalizedFloat32;
 
     [Param(Help = "Separator between the fields of an atomic file (RecBole's field_separator); one character.")]
     public string FieldSeparator { get; init; } = "\t";

@@ -25,7 +25,7 @@ public sealed class BatchingTests
                 times.Add(t);
             }
         }
-        return (SequenceSplitter.Split([.. users], [.. items], [.. times], 21, MaxLength, SplitMode.ValidAndTest, false), 13);
+        return (SequenceSplitter.Split([.. users], [.. items], [.. times], 21, MaxLength, SplitMode.ValidAndTest, TimeOrder.Exact), 13);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class BatchingTests
     [Fact]
     public void With_two_real_items_the_negative_is_always_the_other_one()
     {
-        var split = SequenceSplitter.Split([1, 1, 1, 1], [1, 2, 1, 2], [0, 1, 2, 3], 2, 3, SplitMode.ValidAndTest, false);
+        var split = SequenceSplitter.Split([1, 1, 1, 1], [1, 2, 1, 2], [0, 1, 2, 3], 2, 3, SplitMode.ValidAndTest, TimeOrder.Exact);
         var sampler = new TrainBatchSampler(split.Train, 4, 0, 3);
         for (var i = 0; i < split.Train.Count; i++) Assert.Equal(3 - split.Train.Target(i), sampler.Negative(5, i));
     }

@@ -78,18 +78,35 @@ public sealed class SequentialPreparationTests : IDisposable
         Assert.Equal(["z,x,y>w"], Describe(dataset, dataset.Test));
     }
 
-    [Fact]
-    public void Timestamps_are_compared_as_float32_like_recbole_unless_exact_time_order_is_set()
+    [Theory]
+    // 999999990, 1000000000 and 1000000010 round to the same float32; normalized to [0, 1] over 999999990..1000000100
+    // they stay apart.
+    [InlineData(TimeOrder.Float32, "y,x,w,z")]
+    [InlineData(TimeOrder.NormalizedFloat32, "w,x,y,z")]
+    [InlineData(TimeOrder.Exact, "w,x,y,z")]
+    public void Timestamps_are_compared_as_recbole_does_unless_exact_order_is_chosen(TimeOrder order, string expected)
     {
-        // 1000000010 and 1000000000 round to the same float32; 1000000100 does not.
-        const string rows = "u y 1000000010\nu x 1000000000\nu z 1000000100";
-        var recbole = _folder.Load(_folder.Inter(rows));
-        Assert.Equal(["y>x"], Describe(recbole, recbole.Train));
-        Assert.Equal(["y,x>z"], Describe(recbole, recbole.Test));
+        var config = _folder.Inter("u y 1000000010\nu x 1000000000\nu w 999999990\nu z 1000000100") with { TimeOrder = order };
+        var dataset = _folder.Load(config);
+        Assert.Equal(expected, string.Join(",", dataset.LatestHistory(1).ToArray().Select(dataset.Items.Token)));
+    }
 
-        var exact = _folder.Load(_folder.Inter(rows) with { ExactTimeOrder = true });
-        Assert.Equal(["x>y"], Describe(exact, exact.Train));
-        Assert.Equal(["x,y>z"], Describe(exact, exact.Test));
+    [Fact]
+    public void Normalized_float32_times_tie_when_they_round_together_near_the_top_of_the_range()
+    {
+        // Normalized: b = 1, a = 0.99999999, which float32 rounds to 1: a tie, so file order (b first) decides.
+        var config = _folder.Inter("u b 1000000010\nu a 1000000000\nu c 0");
+        var dataset = _folder.Load(config);
+        Assert.Equal("c,b,a", string.Join(",", dataset.LatestHistory(1).ToArray().Select(dataset.Items.Token)));
+        var exact = _folder.Load(config with { TimeOrder = TimeOrder.Exact });
+        Assert.Equal("c,a,b", string.Join(",", exact.LatestHistory(1).ToArray().Select(exact.Items.Token)));
+    }
+
+    [Fact]
+    public void Equal_timestamps_everywhere_normalize_to_one_and_keep_file_order()
+    {
+        var dataset = _folder.Load(_folder.Inter("u b 7\nu a 7\nu c 7"));
+        Assert.Equal("b,a,c", string.Join(",", dataset.LatestHistory(1).ToArray().Select(dataset.Items.Token)));
     }
 
     [Fact]
@@ -222,7 +239,7 @@ public sealed class SequenceSplitterTests
             items[i] = 1 + random.Next(500);
             times[i] = random.Next(40);
         }
-        var split = SequenceSplitter.Split(users, items, times, 31, 1000, SplitMode.ValidAndTest, exactTimeOrder: true);
+        var split = SequenceSplitter.Split(users, items, times, 31, 1000, SplitMode.ValidAndTest, TimeOrder.Exact);
 
         for (var u = 1; u <= 30; u++)
         {

@@ -44,13 +44,21 @@ public sealed class TempDataFolder : IDisposable
 
 public static class SharedData
 {
-    /// <summary>SEQREC_DATA_PATH, else ../shared/datasets from the repository root (found by walking up to SeqRec.sln).</summary>
-    public static string DatasetsFolder()
+    /// <summary>SEQREC_DATA_PATH, else ../shared/datasets from the repository root.</summary>
+    public static string DatasetsFolder() =>
+        Environment.GetEnvironmentVariable("SEQREC_DATA_PATH") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : Path.Combine(SharedFolder(), "datasets");
+
+    /// <summary>../shared/reference from the repository root.</summary>
+    public static string ReferenceFolder() => Path.Combine(SharedFolder(), "reference");
+
+    /// <summary>../shared next to the repository root (found by walking up to SeqRec.sln).</summary>
+    private static string SharedFolder()
     {
-        if (Environment.GetEnvironmentVariable("SEQREC_DATA_PATH") is { Length: > 0 } fromEnvironment) return fromEnvironment;
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SeqRec.sln"))) directory = directory.Parent;
         if (directory is null) throw new InvalidOperationException("SeqRec.sln not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "datasets"));
+        return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared"));
     }
 }

@@ -40,16 +40,6 @@ public static class AtomicFileReader
         return new AtomicTable(path, fields, lineNumbers.ToArray(), columns);
     }
 
-    /// <summary>Only the header's fields, e.g. to check columns before a full read.</summary>
-    public static IReadOnlyList<AtomicField> ReadHeader(string path, char fieldSeparator = '\t')
-    {
-        if (!File.Exists(path)) throw new SeqRecException($"{path}: file not found");
-        using var lines = new LineReader(new StreamReader(path, Encoding.UTF8, true));
-        if (!lines.TryReadLine(out var headerLine) || headerLine.IsWhiteSpace())
-            throw new SeqRecException($"{path}: the file is empty; expected a header line of name:type fields");
-        return ParseHeader(path, headerLine, fieldSeparator);
-    }
-
     private static string Tab(AtomicReadOptions options) => options.FieldSeparator == '\t' ? "\\t" : options.FieldSeparator.ToString();
 
     private static List<AtomicField> ParseHeader(string path, ReadOnlySpan<char> header, char separator)

@@ -19,15 +19,15 @@ public static class SequenceSplitter
 {
     /// <param name="users">User id (1..userCount-1) of each interaction, in table order.</param>
     /// <param name="items">Item id of each interaction.</param>
-    /// <param name="times">Timestamp of each interaction.</param>
     /// <param name="userCount">Users including padding.</param>
-    /// <param name="exactTimeOrder">Compare exact timestamps; false compares them as float32, as RecBole does.</param>
+    /// <param name="times">Timestamp of each interaction; none may be NaN.</param>
+    /// <param name="timeOrder">How timestamps are compared (RecBole compares float32 values).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static SplitSequences Split(int[] users, int[] items, double[] times, int userCount, int maxLength, SplitMode mode, bool exactTimeOrder)
+    public static SplitSequences Split(int[] users, int[] items, double[] times, int userCount, int maxLength, SplitMode mode, TimeOrder timeOrder)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
         var offsets = UserOffsets(users, userCount);
-        var order = OrderByUserThenTime(users, times, offsets, exactTimeOrder, out var sortKeys);
+        var order = OrderByUserThenTime(users, SortKeys(times, timeOrder), offsets, out var sortKeys);
         var sequenceItems = new int[order.Length];
         for (var i = 0; i < order.Length; i++) sequenceItems[i] = items[order[i]];
 
@@ -96,15 +96,39 @@ public static class SequenceSplitter
     }
 
     /// <summary>
+    /// The values RecBole compares: float32 of the timestamp, or of its min-max normalization to [0, 1] (all 1 when
+    /// every timestamp is equal), computed in double precision first as numpy does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] SortKeys(double[] times, TimeOrder timeOrder)
+    {
+        var keys = new double[times.Length];
+        switch (timeOrder)
+        {
+            case TimeOrder.Exact:
+                times.CopyTo(keys, 0);
+                break;
+            case TimeOrder.Float32:
+                for (var i = 0; i < keys.Length; i++) keys[i] = (float)times[i];
+                break;
+            case TimeOrder.NormalizedFloat32:
+                var (min, max) = times.Length == 0 ? (0.0, 0.0) : (times.Min(), times.Max());
+                for (var i = 0; i < keys.Length; i++) keys[i] = max == min ? 1.0 : (float)((times[i] - min) / (max - min));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(timeOrder));
+        }
+        return keys;
+    }
+
+    /// <summary>
     /// Interaction indices grouped by user (ascending id), each user's stably sorted by time: RecBole's
     /// <c>sort(by=[uid, time])</c>. A stable sort of everything by time followed by a stable distribution into
     /// per-user slots gives that order. <paramref name="sortKeys"/> receives the compared time of each position.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int[] OrderByUserThenTime(int[] users, double[] times, int[] offsets, bool exact, out double[] sortKeys)
+    private static int[] OrderByUserThenTime(int[] users, double[] keys, int[] offsets, out double[] sortKeys)
     {
-        var keys = new double[users.Length];
-        for (var i = 0; i < users.Length; i++) keys[i] = exact ? times[i] : (float)times[i];
         var order = new int[users.Length];
         var next = offsets[..^1];
         foreach (var i in StableSort.OrderByKey(keys)) order[next[users[i]]++] = i;

@@ -66,7 +66,7 @@ public static class SequentialDatasetLoader
                 throw new SeqRecException($"{table.Where(rows[i], time.Field)}: the timestamp is empty or not a number; sequential models order interactions by it");
         }
 
-        var split = SequenceSplitter.Split(userIds, itemIds, times, userVocabulary.Count, config.MaxItemListLength, config.Split, config.ExactTimeOrder);
+        var split = SequenceSplitter.Split(userIds, itemIds, times, userVocabulary.Count, config.MaxItemListLength, config.Split, config.TimeOrder);
         return new SequentialDataset(config.Dataset, userVocabulary, itemVocabulary, rows.Length, config.MaxItemListLength,
             split.Train, split.Valid, split.Test, split.Sequences);
     }
