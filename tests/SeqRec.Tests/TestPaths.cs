@@ -12,6 +12,15 @@ public static class TestPaths
 
     public static string SharedReference => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "reference"));
 
+    /// <summary>SEQREC_PARITY_DIR, or ../shared/reference/parity.</summary>
+    public static string ParityDir =>
+        Environment.GetEnvironmentVariable("SEQREC_PARITY_DIR") is { Length: > 0 } dir ? dir : Path.Combine(SharedReference, "parity");
+
+    /// <summary>Reference-trained SASRec weights for ml-100k and the metrics they must give.</summary>
+    public static string E2eFolder => Path.Combine(SharedReference, "e2e");
+
+    public static string E2eStateDict => Path.Combine(E2eFolder, "state_dict.pth");
+
     private static string FindRepoRoot()
     {
         var dir = AppContext.BaseDirectory;

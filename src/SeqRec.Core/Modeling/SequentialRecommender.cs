@@ -36,7 +36,8 @@ public abstract class SequentialRecommender : nn.Module
     public LossType LossType { get; }
 
     /// <summary>The item embedding matrix [n_items, hidden] (state-dict name <c>item_embedding.weight</c>).</summary>
-    public Tensor ItemEmbeddingWeight => item_embedding.weight!;
+    /// <remarks>Virtual so that a model (or a test double) can score against another output matrix.</remarks>
+    public virtual Tensor ItemEmbeddingWeight => item_embedding.weight!;
 
     /// <summary>
     /// Encodes right-padded item sequences <paramref name="itemSeq"/> [B, L] (int64) with real lengths

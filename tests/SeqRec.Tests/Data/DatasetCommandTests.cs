@@ -34,7 +34,7 @@ public sealed class DatasetCommandTests : IDisposable
     [Fact]
     public void Stats_json_prints_the_ml_100k_counts()
     {
-        var (exitCode, output) = Run("stats", "ml-100k", "--json", "--data-path", SharedData.DatasetsFolder());
+        var (exitCode, output) = Run("stats", "ml-100k", "--json", "--data-path", TestPaths.DataPath);
         Assert.Equal(0, exitCode);
         Assert.Equal(new DatasetStatistics("ml-100k", 944, 1683, 100_000, 97_171, 943, 943), DatasetStatistics.FromJson(output));
     }

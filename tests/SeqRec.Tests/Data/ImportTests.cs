@@ -51,7 +51,7 @@ public sealed class ImportTests : IDisposable
     [Fact]
     public async Task Converting_the_reference_u_data_reproduces_the_reference_inter_file_byte_for_byte()
     {
-        var folder = Path.Combine(SharedData.DatasetsFolder(), "ml-100k");
+        var folder = Path.Combine(TestPaths.DataPath, "ml-100k");
         var reference = Path.Combine(folder, "ml-100k.inter");
         var uData = string.Concat(File.ReadLines(reference).Skip(1).Select(l => l + "\n"));
         using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", uData)));

@@ -9,7 +9,7 @@ namespace SeqRec.Tests.Data;
 public sealed class Ml100kTests(ITestOutputHelper output)
 {
     private static SequentialDataset Load(DataConfig? config = null) =>
-        SequentialDatasetLoader.Load(config ?? new DataConfig { Dataset = "ml-100k" }, SharedData.DatasetsFolder());
+        SequentialDatasetLoader.Load(config ?? new DataConfig { Dataset = "ml-100k" }, TestPaths.DataPath);
 
     [Fact]
     public void Ml_100k_has_the_reference_counts()

@@ -41,24 +41,3 @@ public sealed class TempDataFolder : IDisposable
         catch (IOException) { }
     }
 }
-
-public static class SharedData
-{
-    /// <summary>SEQREC_DATA_PATH, else ../shared/datasets from the repository root.</summary>
-    public static string DatasetsFolder() =>
-        Environment.GetEnvironmentVariable("SEQREC_DATA_PATH") is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : Path.Combine(SharedFolder(), "datasets");
-
-    /// <summary>../shared/reference from the repository root.</summary>
-    public static string ReferenceFolder() => Path.Combine(SharedFolder(), "reference");
-
-    /// <summary>../shared next to the repository root (found by walking up to SeqRec.sln).</summary>
-    private static string SharedFolder()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SeqRec.sln"))) directory = directory.Parent;
-        if (directory is null) throw new InvalidOperationException("SeqRec.sln not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared"));
-    }
-}

@@ -7,26 +7,22 @@ namespace SeqRec.Tests.Training;
 /// <summary>A test-only recommender: mean of the history's item embeddings, dropout, one linear layer.</summary>
 internal sealed class MeanPoolModel : SequentialRecommender
 {
-    private readonly Embedding item_embedding;
     private readonly Dropout dropout;
     private readonly Linear dense;
 
     public MeanPoolModel(int nItems, int maxSeqLength, int hiddenSize = 8, double dropoutProb = 0.3, LossType lossType = LossType.CE)
         : base(nameof(MeanPoolModel), new ModelContext(nItems, maxSeqLength), hiddenSize, lossType)
     {
-        item_embedding = nn.Embedding(nItems, hiddenSize, padding_idx: 0);
         dropout = nn.Dropout(dropoutProb);
         dense = nn.Linear(hiddenSize, hiddenSize);
         RegisterComponents();
     }
 
-    public override Tensor ItemEmbeddingWeight => item_embedding.weight!;
-
     public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
     {
         using var scope = NewDisposeScope();
         var mask = itemSeq.ne(0).unsqueeze(-1).to_type(ScalarType.Float32);
-        var pooled = (item_embedding.forward(itemSeq) * mask).sum(1) / itemSeqLen.unsqueeze(1).to_type(ScalarType.Float32);
+        var pooled = (EmbedItems(itemSeq) * mask).sum(1) / itemSeqLen.unsqueeze(1).to_type(ScalarType.Float32);
         return dense.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 }
