@@ -4,13 +4,15 @@ namespace SeqRec.Cli;
 
 /// <summary>
 /// libtorch allocates fresh memory for large tensors every step, and first-touch page faults are slow on the virtual
-/// machines we run on; glibc's malloc with transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1) made a
-/// training step about 3x faster. The loader reads the variable only at process start, so commands that run torch
-/// re-execute this process once with it set.
+/// machines we run on. Two glibc malloc settings fix most of it: transparent huge pages (<c>hugetlb=1</c>, about 3x
+/// faster steps) and serving large blocks from the heap instead of fresh mmaps that are returned to the kernel on
+/// every free (<c>mmap_max=0</c> with a trim threshold that never shrinks the heap: freed tensors are reused without
+/// page faults; system time of a SASRec step fell from 0.8 s to 0.15 s, the step from about 1.8 s to 1.55 s). The
+/// loader reads GLIBC_TUNABLES only at process start, so commands that run torch re-execute this process once with it.
 /// </summary>
 internal static class AllocatorRelauncher
 {
-    public const string Tunable = "glibc.malloc.hugetlb=1";
+    public const string Tunable = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
     public const string NoRelaunchVariable = "SEQREC_NO_RELAUNCH";
 
     private static readonly HashSet<string> TorchCommands = new(StringComparer.Ordinal) { "run", "tune", "bench", "evaluate", "recommend", "import" };
@@ -23,11 +25,8 @@ internal static class AllocatorRelauncher
         var tunables = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "";
         if (tunables.Contains("glibc.malloc.hugetlb", StringComparison.Ordinal)) return null;
 
-        var host = Environment.ProcessPath;
-        if (host is null) return null;
-        var start = new ProcessStartInfo(host) { UseShellExecute = false };
-        // Under `dotnet seqrec.dll` the process path is the dotnet host: pass the assembly along.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(AllocatorRelauncher).Assembly.Location);
+        if (Environment.ProcessPath is null) return null;
+        var start = SelfInvocation.StartInfo();
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["GLIBC_TUNABLES"] = tunables.Length == 0 ? Tunable : $"{tunables}:{Tunable}";
         start.Environment[NoRelaunchVariable] = "1";

@@ -36,6 +36,13 @@ public static class CliApp
             error.WriteLine("cancelled");
             return 130;
         }
+        catch (Exception e) when (!parse.GetValue(CommonOptions.Verbose))
+        {
+            // A bug rather than bad input: say so in one line; --verbose lets the exception through with its trace.
+            error.WriteLine($"error: unexpected failure ({e.GetType().Name}): {e.Message}");
+            error.WriteLine("This is a bug in seqrec; run again with --verbose for the stack trace and report it.");
+            return Failure;
+        }
     }
 
     public static RootCommand BuildRoot()

@@ -1,3 +1,4 @@
+using SeqRec.Benchmarks;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

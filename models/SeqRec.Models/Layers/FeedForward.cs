@@ -13,7 +13,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
     private readonly Linear dense_1;
     private readonly Linear dense_2;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly FastDropout dropout;
     private readonly Activation _activation;
 
     public FeedForward(int hiddenSize, int innerSize, double hiddenDropoutProb, Activation hiddenAct, double layerNormEps)
@@ -22,7 +22,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
         dense_1 = nn.Linear(hiddenSize, innerSize);
         dense_2 = nn.Linear(innerSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        dropout = nn.Dropout(hiddenDropoutProb);
+        dropout = new FastDropout(hiddenDropoutProb);
         _activation = hiddenAct;
         RegisterComponents();
     }

@@ -26,8 +26,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm pos_ln;
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout attn_dropout;
-    private readonly Dropout out_dropout;
+    private readonly FastDropout attn_dropout;
+    private readonly FastDropout out_dropout;
     private readonly int _heads;
     private readonly double _scoreScale;
     private readonly double _positionQueryScale;
@@ -51,8 +51,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         pos_ln = nn.LayerNorm(hiddenSize, layerNormEps);
         dense = nn.Linear(hiddenSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        attn_dropout = nn.Dropout(attnDropoutProb);
-        out_dropout = nn.Dropout(hiddenDropoutProb);
+        attn_dropout = new FastDropout(attnDropoutProb);
+        out_dropout = new FastDropout(hiddenDropoutProb);
         RegisterComponents();
     }
 

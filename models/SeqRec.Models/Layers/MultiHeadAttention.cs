@@ -6,7 +6,9 @@ namespace SeqRec.Models.Layers;
 /// <summary>
 /// SASRec's self-attention block (RecBole's <c>MultiHeadAttention</c>), post-LN:
 /// <c>LayerNorm(x + dropout(dense(softmax(q·kᵀ/sqrt(dh) + mask)·v)))</c>, with attention dropout on the probabilities.
-/// The attention itself runs through libtorch's fused scaled_dot_product_attention.
+/// Without attention dropout (evaluation, or attn_dropout_prob 0) the attention runs through libtorch's fused
+/// scaled_dot_product_attention; in training the probabilities are materialised once for <see cref="FastDropout"/>,
+/// which is much cheaper than the fused kernel's own per-element Bernoulli dropout.
 /// </summary>
 public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -15,9 +17,11 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear value;
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout out_dropout;
+    private readonly FastDropout attn_dropout;
+    private readonly FastDropout out_dropout;
     private readonly int _heads;
     private readonly double _attnDropoutProb;
+    private readonly double _scale;
 
     public MultiHeadAttention(int nHeads, int hiddenSize, double hiddenDropoutProb, double attnDropoutProb, double layerNormEps)
         : base(nameof(MultiHeadAttention))
@@ -26,12 +30,14 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"hidden_size {hiddenSize} is not a multiple of n_heads {nHeads}", nameof(nHeads));
         _heads = nHeads;
         _attnDropoutProb = attnDropoutProb;
+        _scale = 1.0 / Math.Sqrt(hiddenSize / nHeads);
+        attn_dropout = new FastDropout(attnDropoutProb);
         query = nn.Linear(hiddenSize, hiddenSize);
         key = nn.Linear(hiddenSize, hiddenSize);
         value = nn.Linear(hiddenSize, hiddenSize);
         dense = nn.Linear(hiddenSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        out_dropout = nn.Dropout(hiddenDropoutProb);
+        out_dropout = new FastDropout(hiddenDropoutProb);
         RegisterComponents();
     }
 
@@ -61,7 +67,9 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         var k = Heads.Split(key.call(input), _heads);
         var v = Heads.Split(value.call(input), _heads);
-        var context = nn.functional.scaled_dot_product_attention(queryHeads, k, v, attentionMask, training ? _attnDropoutProb : 0.0);
+        var context = training && _attnDropoutProb > 0
+            ? attn_dropout.call(queryHeads.matmul(k.transpose(-2, -1)).mul_(_scale).add_(attentionMask).softmax(-1)).matmul(v)
+            : nn.functional.scaled_dot_product_attention(queryHeads, k, v, attentionMask);
         var hidden = out_dropout.call(dense.call(Heads.Merge(context)));
         return LayerNorm.call(hidden.add_(residual));
     }

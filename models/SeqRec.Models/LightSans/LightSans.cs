@@ -15,7 +15,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
     private readonly Embedding position_embedding;
     private readonly LightTransformerEncoder trm_encoder;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly FastDropout dropout;
 
     public LightSans(LightSansConfig config, ModelContext context)
         : base(nameof(LightSans), config, context, config.HiddenSize, config.LossType)
@@ -24,7 +24,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
         trm_encoder = new LightTransformerEncoder(config.NumLayers, config.NHeads, config.KInterests, config.HiddenSize,
             config.InnerSize, config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new FastDropout(config.HiddenDropoutProb);
         RegisterComponents();
         InitializeWeights(config.InitializerRange);
     }

@@ -16,7 +16,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
     private readonly Embedding position_embedding;
     private readonly TransformerEncoder trm_encoder;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly FastDropout dropout;
 
     public SasRec(SasRecConfig config, ModelContext context)
         : base(nameof(SasRec), config, context, config.HiddenSize, config.LossType)
@@ -25,7 +25,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
         trm_encoder = new TransformerEncoder(config.NumLayers, config.NHeads, config.HiddenSize, config.InnerSize,
             config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new FastDropout(config.HiddenDropoutProb);
         RegisterComponents();
         InitializeWeights(config.InitializerRange);
     }

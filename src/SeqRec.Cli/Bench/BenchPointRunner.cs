@@ -15,17 +15,33 @@ namespace SeqRec.Cli.Bench;
 /// </summary>
 internal static class BenchPointRunner
 {
-    public static BenchPoint Measure(ConfigRequest request, int maxLength, int epochs, bool full, string workFolder, TextWriter log)
+    /// <param name="steps">When positive, time this many training steps (after one warm-up step) instead of whole
+    /// epochs, and report seconds per epoch as the mean step time × batches per epoch (for long sequences, where an
+    /// epoch takes many minutes).</param>
+    public static BenchPoint Measure(ConfigRequest request, int maxLength, int epochs, int steps, bool full, string workFolder, TextWriter log)
     {
         var sets = new List<string>(request.Sets) { $"data.max_item_list_length={maxLength}" };
         if (!full) sets.AddRange([$"trainer.epochs={epochs + 1}", $"trainer.eval_step={epochs + 2}"]);
         var config = ConfigResolver.Resolve(request with { Sets = sets }, SeqRecModels.All);
 
         using var experiment = Experiment.Prepare(config, log);
-        var run = RunDirectory.Create(Path.Combine(workFolder, "runs"), config.Model.Id, experiment.Dataset.Name, DateTime.Now);
-        var result = TrainingRun.Execute(run, experiment.CreateRunSetup(), new SeqRec.Training.PlainTextTrainingObserver(log));
-        var measured = result.History.Skip(1).Select(e => e.TrainSeconds).ToList();
-        if (measured.Count == 0) measured = result.History.Select(e => e.TrainSeconds).ToList();
+        var batchesPerEpoch = (experiment.Dataset.Train.Count + config.Trainer.TrainBatchSize - 1) / config.Trainer.TrainBatchSize;
+        List<double> measured;
+        SeqRec.Training.TrainingResult? result = null;
+        if (steps > 0 && !full)
+        {
+            var batches = experiment.CreateTrainingData().TrainBatches(0).Take(steps + 1);
+            var profile = SeqRec.Training.TrainingStepProfiler.Profile(experiment.Model, config.Trainer, batches, warmupSteps: 1);
+            log.WriteLine(profile.ToString());
+            measured = [profile.TotalMs / 1000 * batchesPerEpoch];
+        }
+        else
+        {
+            var run = RunDirectory.Create(Path.Combine(workFolder, "runs"), config.Model.Id, experiment.Dataset.Name, DateTime.Now);
+            result = TrainingRun.Execute(run, experiment.CreateRunSetup(), new SeqRec.Training.PlainTextTrainingObserver(log));
+            measured = result.History.Skip(1).Select(e => e.TrainSeconds).ToList();
+            if (measured.Count == 0) measured = result.History.Select(e => e.TrainSeconds).ToList();
+        }
 
         var model = experiment.Model;
         model.eval();
@@ -43,27 +59,27 @@ internal static class BenchPointRunner
             MaxLength = maxLength,
             Parameters = model.parameters().Sum(p => p.numel()),
             TrainBatchSize = config.Trainer.TrainBatchSize,
-            BatchesPerEpoch = result.History.Count > 0 ? result.History[0].Batches : 0,
+            BatchesPerEpoch = batchesPerEpoch,
+            MeasuredSteps = steps > 0 && !full ? steps : null,
             EpochSeconds = measured,
             EvalSeconds = evalSeconds,
             LatencyMsBatch1 = LatencyPerUser(model, test, 1),
             LatencyMsBatch256 = LatencyPerUser(model, test, 256),
-            PeakRssBytes = ProcessMemory.PeakRssBytes(),
-            TestMetrics = full ? result.Test.ToDictionary(k => k.Key, k => k.Value) : new Dictionary<string, double>(),
-            BestEpoch = full ? result.BestEpoch : null,
+            PeakRssBytes = ProcessMemory.PeakResident(),
+            TestMetrics = full && result is not null ? result.Test.ToDictionary(k => k.Key, k => k.Value) : new Dictionary<string, double>(),
+            BestEpoch = full ? result?.BestEpoch : null,
         };
     }
 
-    /// <summary>Median milliseconds per user to score every item, with batches of <paramref name="batchSize"/> test users.</summary>
+    /// <summary>Median milliseconds per user to score every item, for one batch of up to <paramref name="batchSize"/> test users.</summary>
     private static double LatencyPerUser(SeqRec.Modeling.SequentialRecommender model, SampleSet test, int batchSize)
     {
         var times = new List<double>();
         using var noGrad = torch.no_grad();
+        using var batch = EvalBatches.Enumerate(test, batchSize).First();
         var repetitions = batchSize == 1 ? 30 : 5;
-        var batches = EvalBatches.Enumerate(test, batchSize).GetEnumerator();
-        for (var r = -2; r < repetitions && batches.MoveNext(); r++)
+        for (var r = -2; r < repetitions; r++)
         {
-            using var batch = batches.Current;
             using var scope = torch.NewDisposeScope();
             var watch = Stopwatch.StartNew();
             model.FullSortScores(batch.ItemSeq, batch.ItemSeqLen);

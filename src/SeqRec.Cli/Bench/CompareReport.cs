@@ -17,7 +17,12 @@ internal static class CompareReport
         text.Append(CultureInfo.InvariantCulture, $"Machine: {machine.Cpu}, {machine.Cores} cores, torch threads {machine.TorchThreads}, {machine.Os}, {machine.Runtime}, TorchSharp {machine.TorchSharp}, allocator `{machine.Allocator}`.\n\n");
         var first = points.FirstOrDefault(p => p.Error is null);
         if (first is not null)
-            text.Append(CultureInfo.InvariantCulture, $"Batch size {first.TrainBatchSize}; each (model, length) ran in its own process; seconds per epoch are the median of {first.EpochSeconds.Count} epochs after a warm-up epoch.\n");
+        {
+            var timing = first.MeasuredSteps is { } stepCount
+                ? $"seconds per epoch are the mean of {stepCount} timed training steps (after a warm-up step) × {first.BatchesPerEpoch} batches per epoch"
+                : $"seconds per epoch are the median of {first.EpochSeconds.Count} epochs after a warm-up epoch";
+            text.Append(CultureInfo.InvariantCulture, $"Batch size {first.TrainBatchSize}; each (model, length) ran in its own process; {timing}.\n");
+        }
 
         Table(text, "Training seconds per epoch", models, lengths, points, p => p.TrainSecondsPerEpoch, "F2", lowerIsBetter: true);
         Table(text, "Peak memory of the process (GB)", models, lengths, points, p => p.PeakRssBytes / 1e9, "F2", lowerIsBetter: true);

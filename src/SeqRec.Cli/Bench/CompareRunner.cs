@@ -11,6 +11,7 @@ internal sealed record CompareRequest(
     string Dataset,
     IReadOnlyList<int> Lengths,
     int Epochs,
+    int Steps,
     bool Full,
     IReadOnlyList<string> ConfigFiles,
     IReadOnlyList<string> Sets,
@@ -90,6 +91,8 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
         yield return length.ToString(CultureInfo.InvariantCulture);
         yield return "--epochs";
         yield return request.Epochs.ToString(CultureInfo.InvariantCulture);
+        yield return "--steps";
+        yield return request.Steps.ToString(CultureInfo.InvariantCulture);
         yield return "--out";
         yield return output;
         if (request.Full) yield return "--full";

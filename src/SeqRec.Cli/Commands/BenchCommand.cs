@@ -17,6 +17,32 @@ internal static class BenchCommand
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(BenchLayersCommand.Create());
         command.Subcommands.Add(Point());
+        command.Subcommands.Add(Step());
+        return command;
+    }
+
+    private static Command Step()
+    {
+        var options = new CommonOptions.ConfigOptions();
+        var steps = new Option<int>("--steps") { Description = "Measured training steps (after one warm-up step).", DefaultValueFactory = _ => 5 };
+        var command = new Command("step", "Profile training steps on real data: where the time goes (data, forward, loss, backward, optimizer).");
+        options.AddTo(command);
+        command.Options.Add(steps);
+        command.SetAction(parse =>
+        {
+            var console = ConsoleFor.Output(parse);
+            console.WriteLine(AllocatorRelauncher.Describe());
+            var config = options.Resolve(parse);
+            using var experiment = Experiment.Prepare(config, parse.InvocationConfiguration.Output);
+            var count = Math.Max(1, parse.GetValue(steps));
+            var batches = experiment.CreateTrainingData().TrainBatches(0).Take(count + 1);
+            var profile = SeqRec.Training.TrainingStepProfiler.Profile(experiment.Model, config.Trainer, batches, warmupSteps: 1);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{config.Model.DisplayName} on {experiment.Dataset.Name}, batch {config.Trainer.TrainBatchSize}, L={config.Data.MaxItemListLength}, torch threads {TorchSharp.torch.get_num_threads()}"));
+            console.WriteLine(profile.ToString());
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS {ProcessMemory.PeakResident() / 1e9:F2} GB"));
+            return CliApp.Ok;
+        });
         return command;
     }
 
@@ -27,11 +53,12 @@ internal static class BenchCommand
         var lengths = new Option<string>("--max-len") { Description = "Comma-separated max sequence lengths.", DefaultValueFactory = _ => "50,100,200,400" };
         var epochs = new Option<int>("--epochs") { Description = "Measured training epochs per point (after one warm-up epoch).", DefaultValueFactory = _ => 3 };
         var full = new Option<bool>("--full") { Description = "Also train each point to early stopping and report its test metrics." };
+        var steps = new Option<int>("--steps") { Description = "Time this many training steps per point instead of whole epochs (epoch time = mean step × batches per epoch); for long sequences.", DefaultValueFactory = _ => 0 };
         var quick = new Option<bool>("--quick") { Description = "Smoke test: tiny synthetic data, one epoch, lengths 10,20." };
         var output = new Option<string?>("--out") { Description = "Output folder (default bench/<timestamp>)." };
         var command = new Command("compare", "Compare models' training time, memory, evaluation time, latency and (with --full) quality across sequence lengths.");
         options.AddTo(command);
-        foreach (var option in new Option[] { models, lengths, epochs, full, quick, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { models, lengths, epochs, steps, full, quick, output }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var console = ConsoleFor.Output(parse);
@@ -52,8 +79,9 @@ internal static class BenchCommand
             var request = new CompareRequest(
                 ParseList(parse.GetValue(models)!),
                 dataset,
-                isQuick && parse.GetResult(lengths) is null ? [10, 20] : ParseList(parse.GetValue(lengths)!).Select(l => ParsePositive(l, "--max-len")).ToList(),
+                isQuick && parse.GetResult(lengths) is not { Implicit: false } ? [10, 20] : ParseList(parse.GetValue(lengths)!).Select(l => ParsePositive(l, "--max-len")).ToList(),
                 isQuick ? 1 : Math.Max(1, parse.GetValue(epochs)),
+                Math.Max(0, parse.GetValue(steps)),
                 parse.GetValue(full),
                 baseRequest.Files,
                 sets,
@@ -88,15 +116,16 @@ internal static class BenchCommand
         var options = new CommonOptions.ConfigOptions();
         var length = new Option<int>("--max-len") { Required = true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 0 };
         var full = new Option<bool>("--full");
         var output = new Option<string>("--out") { Required = true };
         var command = new Command("point", "Internal: measure one (model, length) point in this process and write its JSON.") { Hidden = true };
         options.AddTo(command);
-        foreach (var option in new Option[] { length, epochs, full, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { length, epochs, steps, full, output }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var target = parse.GetValue(output)!;
-            var point = BenchPointRunner.Measure(options.Request(parse), parse.GetValue(length), Math.Max(1, parse.GetValue(epochs)), parse.GetValue(full),
+            var point = BenchPointRunner.Measure(options.Request(parse), parse.GetValue(length), Math.Max(1, parse.GetValue(epochs)), Math.Max(0, parse.GetValue(steps)), parse.GetValue(full),
                 Path.GetDirectoryName(Path.GetFullPath(target))!, parse.InvocationConfiguration.Output);
             AtomicFile.WriteAllText(target, JsonSerializer.Serialize(point, BenchPoint.Json));
             return CliApp.Ok;

@@ -15,7 +15,10 @@ public sealed record BenchPoint
     public required int TrainBatchSize { get; init; }
     public required int BatchesPerEpoch { get; init; }
 
-    /// <summary>Seconds of every measured training epoch (after the warm-up epoch).</summary>
+    /// <summary>When set, the epoch time was estimated from this many timed training steps (mean step × batches per epoch).</summary>
+    public int? MeasuredSteps { get; init; }
+
+    /// <summary>Seconds of every measured training epoch (after the warm-up epoch), or the one estimate from steps.</summary>
     public required IReadOnlyList<double> EpochSeconds { get; init; }
 
     public double TrainSecondsPerEpoch => Median(EpochSeconds);
@@ -42,6 +45,8 @@ public sealed record BenchPoint
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A failed point has no figures (NaN); keep them in the file rather than failing to write it.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static double Median(IReadOnlyList<double> values)

@@ -1,24 +1,23 @@
+using System.Globalization;
+
 namespace SeqRec.Benchmarks;
 
-/// <summary>Resident-set figures of this process from /proc (Linux); 0 where unavailable.</summary>
+/// <summary>Resident-set figures of this process from /proc/self/status (Linux).</summary>
 public static class ProcessMemory
 {
-    /// <summary>Peak resident set size (VmHWM) in bytes.</summary>
-    public static long PeakRssBytes() => ReadStatusKilobytes("VmHWM:") * 1024;
+    /// <summary>Current resident set (VmRSS), bytes.</summary>
+    public static long Resident() => Read("VmRSS:");
 
-    /// <summary>Current resident set size (VmRSS) in bytes.</summary>
-    public static long CurrentRssBytes() => ReadStatusKilobytes("VmRSS:") * 1024;
+    /// <summary>Peak resident set since the process started (VmHWM), bytes. It cannot be reset.</summary>
+    public static long PeakResident() => Read("VmHWM:");
 
-    private static long ReadStatusKilobytes(string field)
+    private static long Read(string field)
     {
         const string status = "/proc/self/status";
-        if (!File.Exists(status)) return 0;
-        foreach (var line in File.ReadLines(status))
-        {
-            if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
-            var digits = new string(line.AsSpan(field.Length).ToArray().Where(char.IsAsciiDigit).ToArray());
-            return long.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var kb) ? kb : 0;
-        }
-        return 0;
+        if (!File.Exists(status)) throw new PlatformNotSupportedException("memory figures need /proc/self/status (Linux)");
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal))
+            ?? throw new PlatformNotSupportedException($"{status} has no {field}");
+        var kilobytes = long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return kilobytes * 1024;
     }
 }

@@ -23,9 +23,9 @@ public static class DatasetProvider
                 var result = MovieLensDownload.Ml100kAsync(MovieLensDownload.Ml100kUrl, folder).GetAwaiter().GetResult();
                 progress?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"downloaded {result.DownloadedBytes / 1e6:F1} MB, wrote {result.Interactions:N0} interactions to {result.InterPath}"));
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or SeqRecException or IOException)
             {
-                throw new SeqRecException($"dataset ml-100k is not at {inter} and could not be downloaded ({e.Message}); " +
+                throw new SeqRecException($"dataset ml-100k is not at {Path.GetFullPath(inter)} and could not be downloaded ({e.Message}); " +
                     $"set {DatasetLocation.DataPathVariable} or data.data_path to a folder holding ml-100k/ml-100k.inter");
             }
         }

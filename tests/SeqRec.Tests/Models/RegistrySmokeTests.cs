@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SeqRec.Tests.Models;
 
 /// <summary>Every registered model trains one step on tiny data, reproducibly under a seed.</summary>
-[Collection(GlobalTorchRandomState.Name)]
+[Collection(TorchGlobalRandomCollection.Name)]
 public class RegistrySmokeTests
 {
     public static TheoryData<string, LossType> ModelsAndLosses()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SeqRec.Cli.Bench;
+namespace SeqRec.Cli;
 
 /// <summary>Starts this same seqrec program in a child process (the apphost, or <c>dotnet seqrec.dll</c>).</summary>
 internal static class SelfInvocation

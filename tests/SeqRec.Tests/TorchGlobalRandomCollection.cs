@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace SeqRec.Tests.Training;
+namespace SeqRec.Tests;
 
 /// <summary>
 /// Tests that compare two runs bit for bit depend on torch's process-wide generator (initialisation and dropout).

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SeqRec.Benchmarks;
+using SeqRec.Cli;
+using Xunit;
+
+namespace SeqRec.Tests.EndToEnd;
+
+/// <summary>
+/// <c>seqrec run</c> end to end on tiny synthetic data: a run killed mid-training and resumed with <c>--resume</c> ends
+/// with exactly the metrics of an uninterrupted run; <c>evaluate</c> and <c>recommend</c> work on its checkpoint.
+/// </summary>
+[Collection(TorchGlobalRandomCollection.Name)]
+public sealed class RunCommandTests : IDisposable
+{
+    private const int Epochs = 25;
+    private readonly TempFolder _folder = new();
+    private readonly string[] _settings;
+
+    public RunCommandTests()
+    {
+        var data = Path.Combine(_folder.Path, "data");
+        SyntheticDataset.Write(data, "tiny", users: 40, items: 30, interactionsPerUser: 12, seed: 3);
+        _settings =
+        [
+            "--model", "sasrec", "--dataset", "tiny",
+            "--set", $"data.data_path=\"{data}\"", "--set", $"trainer.epochs={Epochs}", "--set", "trainer.stopping_step=100",
+            "--set", "trainer.train_batch_size=32", "--set", "sasrec.hidden_size=8", "--set", "sasrec.inner_size=16",
+            "--set", "data.max_item_list_length=8", "--set", "eval.topk=[5,10]",
+        ];
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_killed_run_resumes_to_the_metrics_of_an_uninterrupted_run()
+    {
+        var uninterrupted = Path.Combine(_folder.Path, "uninterrupted");
+        var (code, _, error) = Run(["run", .. _settings, "--runs-root", uninterrupted]);
+        Assert.True(code == 0, error);
+        var expected = Results(Directory.GetDirectories(uninterrupted).Single());
+
+        var killedRoot = Path.Combine(_folder.Path, "killed");
+        var runDirectory = StartAndKillAfterFirstEpoch(killedRoot);
+        Assert.False(File.Exists(Path.Combine(runDirectory, "results.json")), "the run finished before it was killed");
+
+        (code, _, error) = Run(["run", "--resume", runDirectory]);
+        Assert.True(code == 0, error);
+        var resumed = Results(runDirectory);
+        Assert.Equal(expected.GetProperty("best_epoch").GetInt32(), resumed.GetProperty("best_epoch").GetInt32());
+        Assert.Equal(expected.GetProperty("test").GetRawText(), resumed.GetProperty("test").GetRawText());
+        Assert.Equal(expected.GetProperty("best_valid").GetRawText(), resumed.GetProperty("best_valid").GetRawText());
+
+        var checkpoint = Path.Combine(runDirectory, "best.ckpt");
+        (code, var output, error) = Run(["evaluate", "--checkpoint", checkpoint]);
+        Assert.True(code == 0, error);
+        Assert.Contains($"{expected.GetProperty("test").GetProperty("ndcg@10").GetDouble():F4}", output, StringComparison.Ordinal);
+
+        (code, output, error) = Run(["recommend", "--checkpoint", checkpoint, "--user", "3", "--topk", "10"]);
+        Assert.True(code == 0, error);
+        Assert.Equal(10, output.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s*\d+\s*│")));
+
+        (code, _, error) = Run(["recommend", "--checkpoint", checkpoint, "--user", "no-such-user"]);
+        Assert.Equal(2, code);
+        Assert.Contains("user 'no-such-user' is not in dataset tiny", error, StringComparison.Ordinal);
+        (code, _, error) = Run(["recommend", "--checkpoint", checkpoint, "--sequence", "1,2,999"]);
+        Assert.Equal(2, code);
+        Assert.Contains("item '999' not in dataset tiny", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts <c>seqrec run</c> in a child process and kills it once its first epoch is saved for resume.</summary>
+    private string StartAndKillAfterFirstEpoch(string runsRoot)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
+        foreach (var arg in (string[])["run", .. _settings, "--runs-root", runsRoot]) start.ArgumentList.Add(arg);
+        using var child = Process.Start(start)!;
+        child.OutputDataReceived += (_, _) => { };
+        child.ErrorDataReceived += (_, _) => { };
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        string? runDirectory = null;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited)
+        {
+            runDirectory = Directory.Exists(runsRoot) ? Directory.GetDirectories(runsRoot).SingleOrDefault() : null;
+            if (runDirectory is not null && File.Exists(Path.Combine(runDirectory, "resume.state"))) break;
+            Thread.Sleep(5);
+        }
+        Assert.False(child.HasExited, $"the run ended (exit code {(child.HasExited ? child.ExitCode : 0)}) before it could be killed");
+        child.Kill(entireProcessTree: true);
+        child.WaitForExit();
+        return runDirectory!;
+    }
+
+    private static JsonElement Results(string runDirectory) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(runDirectory, "results.json"))).RootElement;
+
+    private static (int Code, string Output, string Error) Run(string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        return (CliApp.Run(args, output, error), output.ToString(), error.ToString());
+    }
+}

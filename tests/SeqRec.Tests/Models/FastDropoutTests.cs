@@ -1,0 +1,59 @@
+using SeqRec.Models.Layers;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace SeqRec.Tests.Models;
+
+[Collection(TorchGlobalRandomCollection.Name)]
+public class FastDropoutTests
+{
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.2)]
+    [InlineData(0.9)]
+    public void Keeps_each_element_with_probability_one_minus_p_and_rescales(double p)
+    {
+        using var dropout = new FastDropout(p);
+        dropout.train();
+        using var input = ones(400_001);
+        using var output = dropout.call(input);
+        var values = output.data<float>().ToArray();
+        var kept = values.Count(v => v != 0);
+        Assert.InRange(kept / (double)values.Length, 1 - p - 0.005, 1 - p + 0.005);
+        Assert.All(values.Where(v => v != 0).Distinct(), v => Assert.Equal(1 / (1 - p), v, 5));
+        Assert.Equal(1.0, values.Average(), 2);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_mask_and_another_seed_another()
+    {
+        using var dropout = new FastDropout(0.5);
+        dropout.train();
+        using var input = ones(10_000);
+        float[] Draw(long seed)
+        {
+            torch.manual_seed(seed);
+            using var output = dropout.call(input);
+            return output.data<float>().ToArray();
+        }
+        Assert.Equal(Draw(7), Draw(7));
+        Assert.NotEqual(Draw(7), Draw(8));
+    }
+
+    [Fact]
+    public void Evaluation_is_the_identity_and_gradients_flow_through_kept_elements_only()
+    {
+        using var dropout = new FastDropout(0.5);
+        using var input = ones(1000, requires_grad: true);
+        dropout.eval();
+        using (var same = dropout.call(input)) Assert.Equal(1000f, same.sum().item<float>());
+
+        dropout.train();
+        using var output = dropout.call(input);
+        output.sum().backward();
+        var gradient = input.grad!.data<float>().ToArray();
+        var values = output.data<float>().ToArray();
+        for (var i = 0; i < values.Length; i++) Assert.Equal(values[i], gradient[i]);
+    }
+}
