@@ -18,7 +18,7 @@ public class BaselineTests
         Assert.Empty(diagnostics);
         Assert.True(sources.ContainsKey(hintName), $"not generated: {hintName}; generated: {string.Join(", ", sources.Keys)}");
 
-        var baselinePath = Path.Combine(SourceFolder(), "Baselines", hintName + ".txt");
+        var baselinePath = Path.Combine(RepoPaths.Baselines, hintName + ".txt");
         if (Environment.GetEnvironmentVariable("SEQREC_UPDATE_BASELINES") == "1")
             File.WriteAllText(baselinePath, sources[hintName]);
         Assert.True(File.Exists(baselinePath), $"missing baseline {baselinePath}; run with SEQREC_UPDATE_BASELINES=1");
@@ -32,6 +32,4 @@ public class BaselineTests
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
-
-    private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

@@ -58,7 +58,7 @@ public class DiagnosticTests
     [Fact]
     public void Every_diagnostic_id_is_documented()
     {
-        var docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        var docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "diagnostics.md"));
         foreach (var id in Cases.Select(c => (string)c[0]))
             Assert.Contains($"## {id}", docs);
     }
@@ -68,12 +68,5 @@ public class DiagnosticTests
     {
         var (_, diagnostics, _) = GeneratorHarness.Run(Samples.Section, Samples.Model);
         Assert.Empty(diagnostics);
-    }
-
-    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
-    {
-        var dir = Path.GetDirectoryName(path);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "SeqRec.sln"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("SeqRec.sln not found above " + path);
     }
 }
