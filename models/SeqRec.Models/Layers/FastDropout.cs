@@ -9,7 +9,7 @@ namespace SeqRec.Models.Layers;
 /// 1 / (1 - p); in evaluation, the identity), but with a cheaper mask. libtorch's CPU dropout draws a Bernoulli
 /// sample per element at about 23 ns each (measured: 680 ms for one [2048, 50, 256] tensor, more than half of a SASRec
 /// forward pass at batch 2048); this mask comes from a counter-based SplitMix64 stream filled by parallel native
-/// writes, about 20x faster.
+/// writes, about 20x faster. Backward keeps a one-byte mask per element, as libtorch's own dropout does.
 /// </summary>
 /// <remarks>
 /// Reproducibility is kept: each call seeds its stream with one draw from torch's global generator, so
@@ -34,40 +34,39 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
     {
         if (!training || _p == 0) return input.alias();
         if (_p == 1) return zeros_like(input);
-        using var noGrad = no_grad();
-        var mask = Mask(input.shape, input.dtype, input.device);
-        noGrad.Dispose();
-        return input * mask;
+        Tensor dropped;
+        using (no_grad()) dropped = DropMask(input.shape, input.device);
+        // masked_fill keeps only the byte mask for backward (a float mask would cost 4 bytes per element).
+        return input.masked_fill(dropped, 0).mul_(1.0 / (1.0 - _p));
     }
 
-    /// <summary>A tensor of 0 (dropped) and 1 / (1 - p) (kept), drawn from a stream seeded by torch's generator.</summary>
-    public Tensor Mask(long[] shape, ScalarType dtype, Device device)
+    /// <summary>A boolean tensor, true where an element is dropped, drawn from a stream seeded by torch's generator.</summary>
+    public Tensor DropMask(long[] shape, Device device)
     {
         var seed = (ulong)randint(long.MinValue, long.MaxValue, [1], ScalarType.Int64).item<long>();
-        var mask = empty(shape, ScalarType.Float32);
-        Fill(mask, seed, (uint)Math.Min(uint.MaxValue, Math.Round(_p * 4294967296.0)), (float)(1.0 / (1.0 - _p)));
-        return dtype == ScalarType.Float32 && device.type == DeviceType.CPU ? mask : mask.to(dtype, device);
+        var mask = empty(shape, ScalarType.Bool);
+        Fill(mask, seed, (uint)Math.Min(uint.MaxValue, Math.Round(_p * 4294967296.0)));
+        return device.type == DeviceType.CPU ? mask : mask.to(device);
     }
 
-    private static unsafe void Fill(Tensor mask, ulong seed, uint dropBelow, float scale)
+    private static unsafe void Fill(Tensor mask, ulong seed, uint dropBelow)
     {
         var count = mask.numel();
         // The address of element 0 (a one-element view keeps the span small even for tensors over 2 GB).
         using var first = mask.view(-1).narrow(0, 0, 1);
-        var data = (float*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(first.bytes));
+        var address = (nint)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(first.bytes));
         var chunks = (int)((count + ChunkElements - 1) / ChunkElements);
-        var address = (nint)data;
         Parallel.For(0, chunks, chunk =>
         {
-            var target = (float*)address;
+            var target = (byte*)address;
             var start = (long)chunk * ChunkElements;
             var end = Math.Min(count, start + ChunkElements);
             // Element pairs (2j, 2j + 1) share one 64-bit draw: mix(seed + (j + 1) * gamma).
             for (var i = start; i < end; i += 2)
             {
                 var bits = Mix(seed + ((ulong)(i >> 1) + 1) * Gamma);
-                target[i] = (uint)bits < dropBelow ? 0f : scale;
-                if (i + 1 < end) target[i + 1] = (uint)(bits >> 32) < dropBelow ? 0f : scale;
+                target[i] = (uint)bits < dropBelow ? (byte)1 : (byte)0;
+                if (i + 1 < end) target[i + 1] = (uint)(bits >> 32) < dropBelow ? (byte)1 : (byte)0;
             }
         });
     }
