@@ -15,7 +15,7 @@ namespace SeqRec.Cli.Bench;
 /// </summary>
 internal static class BenchPointRunner
 {
-    /// <param name="steps">When positive, time this many training steps (after one warm-up step) instead of whole
+    /// <param name="steps">When positive, time this many training steps (after two warm-up steps) instead of whole
     /// epochs, and report seconds per epoch as the mean step time × batches per epoch (for long sequences, where an
     /// epoch takes many minutes).</param>
     public static BenchPoint Measure(ConfigRequest request, int maxLength, int epochs, int steps, bool full, string workFolder, TextWriter log)
@@ -30,8 +30,9 @@ internal static class BenchPointRunner
         SeqRec.Training.TrainingResult? result = null;
         if (steps > 0 && !full)
         {
-            var batches = experiment.CreateTrainingData().TrainBatches(0).Take(steps + 1);
-            var profile = SeqRec.Training.TrainingStepProfiler.Profile(experiment.Model, config.Trainer, batches, warmupSteps: 1);
+            // Two warm-up steps: the first steps also grow the process heap, which later steps reuse.
+            var batches = experiment.CreateTrainingData().TrainBatches(0).Take(steps + 2);
+            var profile = SeqRec.Training.TrainingStepProfiler.Profile(experiment.Model, config.Trainer, batches, warmupSteps: 2);
             log.WriteLine(profile.ToString());
             measured = [profile.TotalMs / 1000 * batchesPerEpoch];
         }

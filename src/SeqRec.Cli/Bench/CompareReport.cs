@@ -19,7 +19,7 @@ internal static class CompareReport
         if (first is not null)
         {
             var timing = first.MeasuredSteps is { } stepCount
-                ? $"seconds per epoch are the mean of {stepCount} timed training steps (after a warm-up step) × {first.BatchesPerEpoch} batches per epoch"
+                ? $"seconds per epoch are the mean of {stepCount} timed training steps (after two warm-up steps) × {first.BatchesPerEpoch} batches per epoch"
                 : $"seconds per epoch are the median of {first.EpochSeconds.Count} epochs after a warm-up epoch";
             text.Append(CultureInfo.InvariantCulture, $"Batch size {first.TrainBatchSize}; each (model, length) ran in its own process; {timing}.\n");
         }

@@ -53,7 +53,7 @@ internal static class BenchCommand
         var lengths = new Option<string>("--max-len") { Description = "Comma-separated max sequence lengths.", DefaultValueFactory = _ => "50,100,200,400" };
         var epochs = new Option<int>("--epochs") { Description = "Measured training epochs per point (after one warm-up epoch).", DefaultValueFactory = _ => 3 };
         var full = new Option<bool>("--full") { Description = "Also train each point to early stopping and report its test metrics." };
-        var steps = new Option<int>("--steps") { Description = "Time this many training steps per point instead of whole epochs (epoch time = mean step × batches per epoch); for long sequences.", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Time this many training steps per point (after two warm-up steps) instead of whole epochs (epoch time = mean step × batches per epoch); for long sequences.", DefaultValueFactory = _ => 0 };
         var quick = new Option<bool>("--quick") { Description = "Smoke test: tiny synthetic data, one epoch, lengths 10,20." };
         var output = new Option<string?>("--out") { Description = "Output folder (default bench/<timestamp>)." };
         var command = new Command("compare", "Compare models' training time, memory, evaluation time, latency and (with --full) quality across sequence lengths.");
