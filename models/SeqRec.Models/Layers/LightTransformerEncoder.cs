@@ -34,25 +34,11 @@ public sealed class LightTransformerEncoder : nn.Module<Tensor, Tensor, Tensor>
         }
     }
 
-    public override Tensor forward(Tensor hiddenStates, Tensor positionEmbedding)
-    {
-        using var scope = NewDisposeScope();
-        var hidden = hiddenStates;
-        foreach (var block in layer)
-            hidden = block.call(hidden, positionEmbedding);
-        return hidden.MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor hiddenStates, Tensor positionEmbedding) => LayerStack.Forward(layer, hiddenStates, positionEmbedding);
 
     /// <summary>
     /// The last layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d]: equal to gathering
     /// those rows from <see cref="forward"/>, but the last layer computes only them (what a next-item model reads).
     /// </summary>
-    public Tensor ForwardAt(Tensor hiddenStates, Tensor positionEmbedding, Tensor rows)
-    {
-        using var scope = NewDisposeScope();
-        var hidden = hiddenStates;
-        for (var i = 0; i < layer.Count - 1; i++)
-            hidden = layer[i].call(hidden, positionEmbedding);
-        return layer[^1].ForwardAt(hidden, positionEmbedding, rows).MoveToOuterDisposeScope();
-    }
+    public Tensor ForwardAt(Tensor hiddenStates, Tensor positionEmbedding, Tensor rows) => LayerStack.ForwardAt(layer, hiddenStates, positionEmbedding, rows);
 }

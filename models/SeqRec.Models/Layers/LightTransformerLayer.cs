@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SeqRec.Models.Layers;
 
 /// <summary>One LightSANs layer: low-rank attention with the position term, then feed-forward.</summary>
-public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>
+public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLayer
 {
     private readonly LightMultiHeadAttention multi_head_attention;
     private readonly FeedForward feed_forward;

@@ -32,25 +32,11 @@ public sealed class TransformerEncoder : nn.Module<Tensor, Tensor, Tensor>
             .masked_fill_(allowed.logical_not_(), -10000.0f).MoveToOuterDisposeScope();
     }
 
-    public override Tensor forward(Tensor hiddenStates, Tensor attentionMask)
-    {
-        using var scope = NewDisposeScope();
-        var hidden = hiddenStates;
-        foreach (var block in layer)
-            hidden = block.call(hidden, attentionMask);
-        return hidden.MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor hiddenStates, Tensor attentionMask) => LayerStack.Forward(layer, hiddenStates, attentionMask);
 
     /// <summary>
     /// The last layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d]: equal to gathering
     /// those rows from <see cref="forward"/>, but the last layer computes only them (what a next-item model reads).
     /// </summary>
-    public Tensor ForwardAt(Tensor hiddenStates, Tensor attentionMask, Tensor rows)
-    {
-        using var scope = NewDisposeScope();
-        var hidden = hiddenStates;
-        for (var i = 0; i < layer.Count - 1; i++)
-            hidden = layer[i].call(hidden, attentionMask);
-        return layer[^1].ForwardAt(hidden, attentionMask, rows).MoveToOuterDisposeScope();
-    }
+    public Tensor ForwardAt(Tensor hiddenStates, Tensor attentionMask, Tensor rows) => LayerStack.ForwardAt(layer, hiddenStates, attentionMask, rows);
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SeqRec.Models.Layers;
 
 /// <summary>One SASRec layer: self-attention then feed-forward (RecBole's <c>TransformerLayer</c>).</summary>
-public sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
+public sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLayer
 {
     private readonly MultiHeadAttention multi_head_attention;
     private readonly FeedForward feed_forward;
