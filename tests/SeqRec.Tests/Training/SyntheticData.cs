@@ -1,11 +1,9 @@
 using SeqRec.Data;
-using static TorchSharp.torch;
 
 namespace SeqRec.Tests.Training;
 
 /// <summary>
-/// Tiny synthetic sequences with leave-one-out splits, and batch sources shaped like the data pipeline's: training
-/// batches shuffled by (seed, epoch), evaluation batches in sample order.
+/// Tiny synthetic sequences with leave-one-out splits, batched by the real data pipeline.
 /// </summary>
 internal sealed class SyntheticData
 {
@@ -46,34 +44,12 @@ internal sealed class SyntheticData
         return new SyntheticData(nItems, maxSeqLength, builders[0].Build(maxSeqLength), builders[1].Build(maxSeqLength), builders[2].Build(maxSeqLength));
     }
 
-    public IEnumerable<Batch> TrainBatches(int epoch, int batchSize, long seed)
-    {
-        var order = Enumerable.Range(0, Train.Count).ToArray();
-        new Random(unchecked((int)(seed * 7919 + epoch))).Shuffle(order);
-        for (var start = 0; start < order.Length; start += batchSize)
-            yield return MakeBatch(Train, order[start..Math.Min(order.Length, start + batchSize)], MaxSeqLength);
-    }
+    /// <summary>Training batches from the real sampler: shuffled by (seed, epoch), no negatives.</summary>
+    public IEnumerable<Batch> TrainBatches(int epoch, int batchSize, long seed) =>
+        new TrainBatchSampler(Train, batchSize, seed, NItems).Epoch(epoch, withNegatives: false);
 
-    public static IEnumerable<Batch> EvalBatches(SampleSet samples, int batchSize)
-    {
-        for (var start = 0; start < samples.Count; start += batchSize)
-            yield return MakeBatch(samples, [.. Enumerable.Range(start, Math.Min(batchSize, samples.Count - start))], samples.MaxSeqLength);
-    }
-
-    public static Batch MakeBatch(SampleSet samples, int[] indices, int maxSeqLength)
-    {
-        var seq = new long[indices.Length * maxSeqLength];
-        var lengths = new long[indices.Length];
-        var targets = new long[indices.Length];
-        for (var row = 0; row < indices.Length; row++)
-        {
-            var history = samples.History(indices[row]);
-            for (var i = 0; i < history.Length; i++) seq[row * maxSeqLength + i] = history[i];
-            lengths[row] = history.Length;
-            targets[row] = samples.Target(indices[row]);
-        }
-        return new Batch(tensor(seq, [indices.Length, maxSeqLength]), tensor(lengths), tensor(targets), null, indices);
-    }
+    /// <summary>Evaluation batches from the real pipeline, in sample order.</summary>
+    public static IEnumerable<Batch> EvalBatches(SampleSet samples, int batchSize) => SeqRec.Data.EvalBatches.Enumerate(samples, batchSize);
 
     /// <summary>A sample set from explicit histories and targets.</summary>
     public static SampleSet Samples(int maxSeqLength, params (int[] History, int Target)[] samples)
