@@ -3,10 +3,10 @@ using static TorchSharp.torch;
 namespace SeqRec.Models.Layers;
 
 /// <summary>An encoder layer that maps (hidden, context) to hidden and can compute its output at one row per sequence.</summary>
-public interface IRowLayer
+public interface IRowLayer<in TContext>
 {
     /// <summary>The layer's output at <paramref name="rows"/> [B] only, [B, d]; equal to gathering those rows of the full output.</summary>
-    Tensor ForwardAt(Tensor hiddenStates, Tensor context, Tensor rows);
+    Tensor ForwardAt(Tensor hiddenStates, TContext context, Tensor rows);
 }
 
 /// <summary>
@@ -15,8 +15,8 @@ public interface IRowLayer
 /// </summary>
 internal static class LayerStack
 {
-    public static Tensor Forward<TLayer>(IEnumerable<TLayer> layers, Tensor hiddenStates, Tensor context)
-        where TLayer : nn.Module<Tensor, Tensor, Tensor>
+    public static Tensor Forward<TLayer, TContext>(IEnumerable<TLayer> layers, Tensor hiddenStates, TContext context)
+        where TLayer : nn.Module<Tensor, TContext, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = hiddenStates;
@@ -24,8 +24,8 @@ internal static class LayerStack
         return hidden.MoveToOuterDisposeScope();
     }
 
-    public static Tensor ForwardAt<TLayer>(IList<TLayer> layers, Tensor hiddenStates, Tensor context, Tensor rows)
-        where TLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLayer
+    public static Tensor ForwardAt<TLayer, TContext>(IList<TLayer> layers, Tensor hiddenStates, TContext context, Tensor rows)
+        where TLayer : nn.Module<Tensor, TContext, Tensor>, IRowLayer<TContext>
     {
         using var scope = NewDisposeScope();
         var hidden = hiddenStates;

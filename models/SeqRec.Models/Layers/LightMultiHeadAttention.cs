@@ -64,8 +64,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor positionEmbedding)
     {
         using var scope = NewDisposeScope();
-        var mixedValue = value.call(input);
-        var itemContext = ItemContext(input, mixedValue);                  // [B, h, L, dh]
+        var (mixedValue, valueInterests) = attpooling_value.ProjectAndAggregate(value, input);
+        var itemContext = attn_dropout.call(ItemProbs(input)).matmul(Heads.Split(valueInterests, _heads)); // [B, h, L, dh]
         var positionContext = PositionContext(positionEmbedding, mixedValue); // [B, L, h, dh]
         var context = positionContext.add_(itemContext.transpose(1, 2)).view(input.shape);
         var hidden = out_dropout.call(dense.call(context));
@@ -81,10 +81,10 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
-        var mixedValue = value.call(input);
-        var allItemProbs = ItemProbs(input, mixedValue, out var valueHeads);                          // [B, h, L, k]
+        var (mixedValue, valueInterests) = attpooling_value.ProjectAndAggregate(value, input);
+        var allItemProbs = ItemProbs(input);                                                          // [B, h, L, k]
         var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
-        var itemContext = attn_dropout.call(itemProbs).matmul(valueHeads);                            // [B, h, 1, dh]
+        var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads));  // [B, h, 1, dh]
         var positionProbs = PositionProbs(positionEmbedding).index_select(1, rows).transpose(0, 1);   // [B, h, L]
         var positionContext = positionProbs.unsqueeze(2).matmul(Heads.Split(mixedValue, _heads));     // [B, h, 1, dh]
         var context = Heads.Merge(itemContext.add_(positionContext));                                 // [B, 1, d]
@@ -93,15 +93,11 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
     }
 
-    private Tensor ItemContext(Tensor input, Tensor mixedValue) =>
-        attn_dropout.call(ItemProbs(input, mixedValue, out var valueHeads)).matmul(valueHeads);
-
-    /// <summary>softmax over the query axis of q·kᵀ/sqrt(dh) against the k interests, [B, h, L, k].</summary>
-    private Tensor ItemProbs(Tensor input, Tensor mixedValue, out Tensor valueHeads)
+    /// <summary>softmax over the query axis of q·kᵀ/sqrt(dh) against the k key interests, [B, h, L, k].</summary>
+    private Tensor ItemProbs(Tensor input)
     {
         var queryHeads = Heads.Split(query.call(input), _heads);
-        var keyHeads = Heads.Split(attpooling_key.call(key.call(input)), _heads);
-        valueHeads = Heads.Split(attpooling_value.call(mixedValue), _heads);
+        var keyHeads = Heads.Split(attpooling_key.ProjectAndAggregate(key, input).Aggregated, _heads);
         return queryHeads.matmul(keyHeads.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
     }
 

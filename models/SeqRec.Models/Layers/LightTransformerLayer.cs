@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SeqRec.Models.Layers;
 
 /// <summary>One LightSANs layer: low-rank attention with the position term, then feed-forward.</summary>
-public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLayer
+public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLayer<Tensor>
 {
     private readonly LightMultiHeadAttention multi_head_attention;
     private readonly FeedForward feed_forward;

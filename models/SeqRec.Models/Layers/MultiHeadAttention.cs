@@ -10,7 +10,7 @@ namespace SeqRec.Models.Layers;
 /// scaled_dot_product_attention; in training the probabilities are materialised once for <see cref="FastDropout"/>,
 /// which is much cheaper than the fused kernel's own per-element Bernoulli dropout.
 /// </summary>
-public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Tensor>
 {
     private readonly Linear query;
     private readonly Linear key;
@@ -41,36 +41,56 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary><paramref name="input"/> [B, L, d]; <paramref name="attentionMask"/> additive, broadcastable to [B, h, L, L].</summary>
-    public override Tensor forward(Tensor input, Tensor attentionMask)
+    /// <summary><paramref name="input"/> [B, L, d] → [B, L, d].</summary>
+    public override Tensor forward(Tensor input, CausalPaddingMask mask)
     {
         using var scope = NewDisposeScope();
         var q = Heads.Split(query.call(input), _heads);
-        return Attend(q, input, input, attentionMask).MoveToOuterDisposeScope();
+        return Attend(q, input, input, mask).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The same block evaluated only for one query row per sequence, <paramref name="rows"/> [B] (keys and values
     /// still span the whole sequence) → [B, 1, d]. Equal to gathering those rows from <see cref="forward"/>.
     /// </summary>
-    public Tensor ForwardAt(Tensor input, Tensor attentionMask, Tensor rows)
+    public Tensor ForwardAt(Tensor input, CausalPaddingMask mask, Tensor rows)
     {
         using var scope = NewDisposeScope();
-        var (batch, length) = (input.shape[0], input.shape[1]);
+        var batch = input.shape[0];
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2]));
-        var maskRows = attentionMask.expand(batch, -1, length, length)
-            .gather(2, rows.view(batch, 1, 1, 1).expand(batch, attentionMask.shape[1], 1, length));
-        return Attend(Heads.Split(query.call(inputRows), _heads), input, inputRows, maskRows).MoveToOuterDisposeScope();
+        using var rowMask = mask.AtRows(rows);
+        return Attend(Heads.Split(query.call(inputRows), _heads), input, inputRows, rowMask).MoveToOuterDisposeScope();
     }
 
-    private Tensor Attend(Tensor queryHeads, Tensor input, Tensor residual, Tensor attentionMask)
+    private Tensor Attend(Tensor queryHeads, Tensor input, Tensor residual, CausalPaddingMask mask)
     {
         var k = Heads.Split(key.call(input), _heads);
         var v = Heads.Split(value.call(input), _heads);
-        var context = training && _attnDropoutProb > 0
-            ? attn_dropout.call(queryHeads.matmul(k.transpose(-2, -1)).mul_(_scale).add_(attentionMask).softmax(-1)).matmul(v)
-            : nn.functional.scaled_dot_product_attention(queryHeads, k, v, attentionMask);
+        var context = training && _attnDropoutProb > 0 ? DroppedAttention(queryHeads, k, v, mask) : FusedAttention(queryHeads, k, v, mask);
         var hidden = out_dropout.call(dense.call(Heads.Merge(context)));
         return LayerNorm.call(hidden.add_(residual));
+    }
+
+    private static Tensor FusedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
+    {
+        using var dense = mask.Dense();
+        return nn.functional.scaled_dot_product_attention(q, k, v, dense);
+    }
+
+    /// <summary>
+    /// softmax(q·kᵀ·scale + mask) with attention dropout, times v. Each [B, h, Lq, L] intermediate is released as soon
+    /// as the next one exists (autograd keeps only what backward needs: the probabilities, the byte mask and the
+    /// dropped probabilities), which bounds the forward peak at long sequences.
+    /// </summary>
+    private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
+    {
+        var scores = mask.AddTo_(q.matmul(k.transpose(-2, -1)).mul_(_scale));
+        var probs = scores.softmax(-1);
+        scores.Dispose();
+        var dropped = attn_dropout.call(probs);
+        probs.Dispose();
+        var context = dropped.matmul(v);
+        dropped.Dispose();
+        return context;
     }
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SeqRec.Models.Layers;
 
 /// <summary>One SASRec layer: self-attention then feed-forward (RecBole's <c>TransformerLayer</c>).</summary>
-public sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLayer
+public sealed class TransformerLayer : nn.Module<Tensor, CausalPaddingMask, Tensor>, IRowLayer<CausalPaddingMask>
 {
     private readonly MultiHeadAttention multi_head_attention;
     private readonly FeedForward feed_forward;
@@ -17,14 +17,14 @@ public sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>, IRowLa
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hiddenStates, Tensor attentionMask)
+    public override Tensor forward(Tensor hiddenStates, CausalPaddingMask attentionMask)
     {
         using var attention = multi_head_attention.call(hiddenStates, attentionMask);
         return feed_forward.call(attention);
     }
 
     /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>
-    public Tensor ForwardAt(Tensor hiddenStates, Tensor attentionMask, Tensor rows)
+    public Tensor ForwardAt(Tensor hiddenStates, CausalPaddingMask attentionMask, Tensor rows)
     {
         using var scope = NewDisposeScope();
         return feed_forward.call(multi_head_attention.ForwardAt(hiddenStates, attentionMask, rows)).squeeze(1).MoveToOuterDisposeScope();

@@ -36,13 +36,34 @@ public class EncoderTests
         using var noGrad = no_grad();
         var input = randn(Batch, Length, Hidden);
         var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
-        var mask = TransformerEncoder.CausalPaddingMask(itemSeq);
+        using var mask = CausalPaddingMask.For(itemSeq);
         var rows = tensor(Rows);
 
         var full = encoder.call(input, mask);
         var selected = encoder.ForwardAt(input, mask, rows);
 
         Assert.True(Gathered(full, rows).allclose(selected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Sasrec_training_attention_equals_the_fused_evaluation_attention_when_nothing_is_dropped()
+    {
+        // p = 1e-12 keeps every element (threshold 0 of 2^32) but still takes the explicit training path: factored
+        // mask added to the scores, softmax, dropout, product. Evaluation runs libtorch's fused kernel on the dense mask.
+        manual_seed(5);
+        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.0, 1e-12, Activation.Gelu, 1e-12);
+        using var noGrad = no_grad();
+        var input = randn(Batch, Length, Hidden);
+        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        using var mask = CausalPaddingMask.For(itemSeq);
+        var rows = tensor(Rows);
+
+        encoder.train();
+        var trained = encoder.ForwardAt(input, mask, rows);
+        encoder.eval();
+        var evaluated = encoder.ForwardAt(input, mask, rows);
+
+        Assert.True(trained.allclose(evaluated, rtol: 1e-5, atol: 1e-6));
     }
 
     private static Tensor Gathered(Tensor full, Tensor rows) =>

@@ -42,6 +42,22 @@ public class FastDropoutTests
     }
 
     [Fact]
+    public void Neighbouring_elements_and_chunks_draw_independent_masks()
+    {
+        // Chunks of 64 Ki elements get their own keys and eight lanes are hashed at once: a key or lane reused by
+        // mistake would make rows (or neighbours) agree far more often than the 50% that independence gives.
+        using var dropout = new FastDropout(0.5);
+        torch.manual_seed(3);
+        using var keep = dropout.KeepMask([4, 1 << 16], CPU);
+        var rows = Enumerable.Range(0, 4).Select(r => keep[r].data<byte>().ToArray()).ToArray();
+        for (var r = 1; r < 4; r++)
+            Assert.InRange(rows[0].Zip(rows[r]).Average(pair => pair.First == pair.Second ? 1.0 : 0.0), 0.49, 0.51);
+        var row = rows[2];
+        foreach (var lag in new[] { 1, 8, 32 })
+            Assert.InRange(row.Skip(lag).Zip(row).Average(pair => pair.First == pair.Second ? 1.0 : 0.0), 0.49, 0.51);
+    }
+
+    [Fact]
     public void Evaluation_is_the_identity_and_gradients_flow_through_kept_elements_only()
     {
         using var dropout = new FastDropout(0.5);

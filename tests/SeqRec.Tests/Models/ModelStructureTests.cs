@@ -123,7 +123,8 @@ public class ModelStructureTests
     public void Sasrec_mask_is_causal_and_hides_padding_keys_with_minus_10000()
     {
         using var seq = tensor(new long[] { 4, 5, 0, 0 }, [1, 4]);
-        using var mask = SeqRec.Models.Layers.TransformerEncoder.CausalPaddingMask(seq);
+        using var factors = SeqRec.Models.Layers.CausalPaddingMask.For(seq);
+        using var mask = factors.Dense();
 
         Assert.Equal([1L, 1, 4, 4], mask.shape);
         float[] expected =
