@@ -1,11 +1,10 @@
 using System.CommandLine;
-using System.Reflection;
 using SeqRec.Data;
 using Xunit;
 
 namespace SeqRec.Tests.Data;
 
-/// <summary>Runs the internal <c>DatasetCommand</c> of the CLI through System.CommandLine, as <c>seqrec dataset</c> will.</summary>
+/// <summary>Runs the CLI's <c>DatasetCommand</c> through System.CommandLine, as <c>seqrec dataset</c> will.</summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class DatasetCommandTests : IDisposable
 {
@@ -15,8 +14,7 @@ public sealed class DatasetCommandTests : IDisposable
 
     private static (int ExitCode, string Output) Run(params string[] args)
     {
-        var type = Assembly.Load("seqrec").GetType("SeqRec.Cli.Commands.DatasetCommand", throwOnError: true)!;
-        var command = (Command)type.GetMethod("Create")!.Invoke(null, null)!;
+        var command = SeqRec.Cli.Commands.DatasetCommand.Create();
         var original = Console.Out;
         using var output = new StringWriter();
         Console.SetOut(output);

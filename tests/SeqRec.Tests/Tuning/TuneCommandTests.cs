@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using SeqRec.Cli;
 using SeqRec.Configuration;
 using SeqRec.Models;
@@ -16,11 +15,7 @@ public sealed class TuneCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    // TuneCommand is internal to the CLI and not yet wired into the root command; build it the way CliApp will.
-    private static Command CreateTune(Func<TrialRunnerContext, ITrialRunner> factory) =>
-        (Command)typeof(CliApp).Assembly.GetType("SeqRec.Cli.Commands.TuneCommand", throwOnError: true)!
-            .GetMethod("Create", BindingFlags.Public | BindingFlags.Static)!
-            .Invoke(null, [factory])!;
+    private static Command CreateTune(Func<TrialRunnerContext, ITrialRunner> factory) => SeqRec.Cli.Commands.TuneCommand.Create(factory);
 
     private (int Code, string Out, string Err) Tune(SyntheticRunner runner, params string[] extra)
     {
