@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using SeqRec.Cli.Runs;
+using SeqRec.Configuration;
 using SeqRec.Data;
+using SeqRec.Data.Atomic;
 using SeqRec.Evaluation;
 using Spectre.Console;
 using TorchSharp;
@@ -36,15 +38,39 @@ internal static class RecommendCommand
             using var itemSeqLen = torch.tensor(new long[] { history.Length });
             var top = TopItems.For(experiment.Model, itemSeq, itemSeqLen, k, parse.GetValue(excludeHistory))[0];
 
-            var table = new Table().AddColumn("rank").AddColumn("item").AddColumn(new TableColumn("score").RightAligned());
-            for (var r = 0; r < top.Length; r++)
-                table.AddRow((r + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(dataset.Items.Token(top[r].Item)), top[r].Score.ToString("F4", CultureInfo.InvariantCulture));
             var console = ConsoleFor.Output(parse);
+            var labels = LoadLabels(experiment.Config.Data, parse);
+            var table = new Table().AddColumn("rank").AddColumn("item");
+            if (labels is not null) table.AddColumn(labels.Column);
+            table.AddColumn(new TableColumn("score").RightAligned());
+            for (var r = 0; r < top.Length; r++)
+            {
+                var token = dataset.Items.Token(top[r].Item);
+                string[] cells = labels is null
+                    ? [(r + 1).ToString(CultureInfo.InvariantCulture), token, top[r].Score.ToString("F4", CultureInfo.InvariantCulture)]
+                    : [(r + 1).ToString(CultureInfo.InvariantCulture), token, labels.For(token) ?? "", top[r].Score.ToString("F4", CultureInfo.InvariantCulture)];
+                table.AddRow([.. cells.Select(Markup.Escape)]);
+            }
             console.WriteLine($"{experiment.Config.Model.DisplayName} on {dataset.Name}: top {top.Length} after {history.Length} items");
             console.Write(table);
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>Item labels from the dataset's .item file if it has one; a broken .item file only costs the labels.</summary>
+    private static ItemLabels? LoadLabels(DataConfig data, ParseResult parse)
+    {
+        var itemFile = DatasetLocation.AtomicFile(data, "item");
+        try
+        {
+            return ItemLabels.TryLoad(itemFile, data.ItemIdField, new AtomicReadOptions { FieldSeparator = data.FieldSeparatorChar, SeqSeparator = data.SeqSeparatorChar });
+        }
+        catch (SeqRecException e)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"warning: item labels not shown: {e.Message}");
+            return null;
+        }
     }
 
     private static long[] UserHistory(SequentialDataset dataset, string user)
