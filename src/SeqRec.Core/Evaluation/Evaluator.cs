@@ -50,7 +50,9 @@ public sealed class Evaluator
             using var noGrad = no_grad();
             foreach (var batch in batches)
             {
-                using (batch) accumulator.AddRange(Rank(model, samples, batch));
+                using (batch)
+                using (NoCollectionScope.Begin())
+                    accumulator.AddRange(Rank(model, samples, batch));
             }
         }
         finally

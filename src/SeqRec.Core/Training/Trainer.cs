@@ -127,6 +127,7 @@ public sealed class Trainer
     /// <summary>One optimisation step; returns the batch's mean loss (NaN stops before the update, as in RecBole).</summary>
     private double Step(Batch batch, Adam optimizer)
     {
+        using var noCollection = NoCollectionScope.Begin();
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
         var loss = _model.CalculateLoss(batch.ItemSeq, batch.ItemSeqLen, batch.PosItems, batch.NegItems);

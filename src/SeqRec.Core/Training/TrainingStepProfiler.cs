@@ -39,6 +39,7 @@ public static class TrainingStepProfiler
             if (!source.MoveNext()) break;
             phases[0] = Lap();
             using var batch = source.Current;
+            using (NoCollectionScope.Begin())
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
