@@ -18,6 +18,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchLayersCommand.Create());
         command.Subcommands.Add(Point());
         command.Subcommands.Add(Step());
+        command.Subcommands.Add(Report());
         return command;
     }
 
@@ -90,26 +91,80 @@ internal static class BenchCommand
             console.WriteLine(AllocatorRelauncher.Describe());
             var points = new CompareRunner(request, parse.InvocationConfiguration.Output).Run();
 
-            var machine = MachineInfo.Current();
-            AtomicFile.WriteAllText(Path.Combine(folder, "results.json"),
-                JsonSerializer.Serialize(new { machine, command = CommandLine(parse), points }, BenchPoint.Json));
-            IReadOnlyList<string> plots = [];
-            try
-            {
-                plots = ComparePlots.Write(points, folder);
-            }
-            catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"warning: plots skipped, the plotting library could not load its native parts ({e.Message}); on Debian: apt-get install libfontconfig1");
-            }
-            var report = CompareReport.Write(points, machine, CommandLine(parse), plots);
-            AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), report);
-            parse.InvocationConfiguration.Output.Write(report);
-            console.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+            WriteOutputs(parse, folder, points, MachineInfo.Current(), CommandLine(parse));
             return points.Any(p => p.Error is not null) ? CliApp.Failure : CliApp.Ok;
         });
         return command;
     }
+
+    /// <summary>results.json, the plots and report.md of a comparison, in <paramref name="folder"/>.</summary>
+    private static void WriteOutputs(ParseResult parse, string folder, IReadOnlyList<BenchPoint> points, MachineInfo machine, string commandLine)
+    {
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, "results.json"),
+            JsonSerializer.Serialize(new { machine, command = commandLine, points }, BenchPoint.Json));
+        IReadOnlyList<string> plots = [];
+        try
+        {
+            plots = ComparePlots.Write(points, folder);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"warning: plots skipped, the plotting library could not load its native parts ({e.Message}); on Debian: apt-get install libfontconfig1");
+        }
+        var report = CompareReport.Write(points, machine, commandLine, plots);
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), report);
+        parse.InvocationConfiguration.Output.Write(report);
+        ConsoleFor.Output(parse).WriteLine($"report: {Path.Combine(folder, "report.md")}");
+    }
+
+    /// <summary>
+    /// <c>bench report</c>: one report from the results.json of several <c>bench compare</c> runs (e.g. whole epochs at
+    /// L=50 and timed steps at longer L). A later file's point replaces an earlier one for the same model and length.
+    /// </summary>
+    private static Command Report()
+    {
+        var from = new Option<string[]>("--from") { Description = "A bench compare output folder (or its results.json); repeat, later ones win.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Output folder for the merged results.json, report.md and plots.", Required = true };
+        var command = new Command("report", "Merge the results of several 'bench compare' runs into one report with plots.");
+        command.Options.Add(from);
+        command.Options.Add(output);
+        command.SetAction(parse =>
+        {
+            var merged = new Dictionary<(string, int), BenchPoint>();
+            MachineInfo? machine = null;
+            var commands = new List<string>();
+            foreach (var source in parse.GetValue(from)!)
+            {
+                var path = Directory.Exists(source) ? Path.Combine(source, "results.json") : source;
+                var (sourceMachine, sourceCommand, points) = ReadResults(path);
+                machine ??= sourceMachine;
+                commands.Add(sourceCommand);
+                foreach (var point in points) merged[(point.Model, point.MaxLength)] = point;
+            }
+            var ordered = merged.Values.OrderBy(p => p.MaxLength).ThenBy(p => p.Model, StringComparer.Ordinal).ToList();
+            WriteOutputs(parse, parse.GetValue(output)!, ordered, machine!, string.Join("` + `", commands));
+            return ordered.Any(p => p.Error is not null) ? CliApp.Failure : CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static (MachineInfo Machine, string Command, IReadOnlyList<BenchPoint> Points) ReadResults(string path)
+    {
+        if (!File.Exists(path)) throw new SeqRecException($"{path}: not found; expected a 'seqrec bench compare' output folder or its results.json");
+        try
+        {
+            var results = JsonSerializer.Deserialize<CompareResults>(File.ReadAllText(path), BenchPoint.Json);
+            if (results?.Machine is null || results.Points is null) throw new SeqRecException($"{path}: not a 'seqrec bench compare' results.json (no machine or points)");
+            return (results.Machine, results.Command ?? "", results.Points);
+        }
+        catch (JsonException e)
+        {
+            throw new SeqRecException($"{path}: line {e.LineNumber + 1}: not valid bench results JSON ({e.Message})");
+        }
+    }
+
+    private sealed record CompareResults(MachineInfo? Machine, string? Command, IReadOnlyList<BenchPoint>? Points);
 
     private static Command Point()
     {

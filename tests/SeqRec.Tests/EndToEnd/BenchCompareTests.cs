@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SeqRec.Cli;
 using Xunit;
 
@@ -29,5 +30,33 @@ public class BenchCompareTests
         Assert.Contains("SASRec / LightSANs", report, StringComparison.Ordinal);
         if (!error.ToString().Contains("plots skipped", StringComparison.Ordinal))
             Assert.True(new FileInfo(Path.Combine(folder.Path, "time-vs-length.png")).Length > 1000);
+
+        // bench report merges runs: a later file's point replaces the same (model, length) of an earlier one.
+        var later = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "results.json")))!.AsObject();
+        var remeasured = later["points"]!.AsArray().Single(p => (string?)p!["model"] == "lightsans" && (int)p!["max_length"]! == 20)!.DeepClone();
+        remeasured["epoch_seconds"] = new JsonArray(1234.5);
+        later["points"] = new JsonArray(remeasured);
+        var laterPath = Path.Combine(folder.Path, "later.json");
+        File.WriteAllText(laterPath, later.ToJsonString());
+        var merged = Path.Combine(folder.Path, "merged");
+
+        code = CliApp.Run(["bench", "report", "--from", folder.Path, "--from", laterPath, "--out", merged], output, error);
+
+        Assert.True(code == 0, $"{output}\n{error}");
+        var mergedPoints = JsonDocument.Parse(File.ReadAllText(Path.Combine(merged, "results.json"))).RootElement.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(4, mergedPoints.Count);
+        Assert.Contains("| 20 | 1234.50 |", File.ReadAllText(Path.Combine(merged, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_report_names_a_missing_results_file()
+    {
+        using var folder = new TempFolder();
+        var error = new StringWriter();
+
+        var code = CliApp.Run(["bench", "report", "--from", folder.Path, "--out", Path.Combine(folder.Path, "out")], new StringWriter(), error);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{Path.Combine(folder.Path, "results.json")}: not found", error.ToString(), StringComparison.Ordinal);
     }
 }
