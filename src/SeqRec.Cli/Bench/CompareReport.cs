@@ -15,13 +15,15 @@ internal static class CompareReport
         text.Append("# LightSANs vs SASRec: cost and quality as sequences grow\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Command: `{command}`\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Machine: {machine.Cpu}, {machine.Cores} cores, torch threads {machine.TorchThreads}, {machine.Os}, {machine.Runtime}, TorchSharp {machine.TorchSharp}, allocator `{machine.Allocator}`.\n\n");
-        var first = points.FirstOrDefault(p => p.Error is null);
-        if (first is not null)
+        var measured = points.Where(p => p.Error is null).ToList();
+        if (measured.Count > 0)
         {
-            var timing = first.MeasuredSteps is { } stepCount
-                ? $"seconds per epoch are the mean of {stepCount} timed training steps (after two warm-up steps) × {first.BatchesPerEpoch} batches per epoch"
-                : $"seconds per epoch are the median of {first.EpochSeconds.Count} epochs after a warm-up epoch";
-            text.Append(CultureInfo.InvariantCulture, $"Batch size {first.TrainBatchSize}; each (model, length) ran in its own process; {timing}.\n");
+            // A merged report (bench report) may mix whole epochs at short lengths with timed steps at long ones.
+            var methods = measured.GroupBy(Timing).ToList();
+            var timing = methods.Count == 1
+                ? methods[0].Key
+                : string.Join("; ", methods.Select(m => $"at L = {string.Join(", ", m.Select(p => p.MaxLength).Distinct().Order())}, {m.Key}"));
+            text.Append(CultureInfo.InvariantCulture, $"Batch size {measured[0].TrainBatchSize}; each (model, length) ran in its own process; {timing}.\n");
         }
 
         Table(text, "Training seconds per epoch", models, lengths, points, p => p.TrainSecondsPerEpoch, "F2", lowerIsBetter: true);
@@ -48,6 +50,10 @@ internal static class CompareReport
         }
         return text.ToString();
     }
+
+    private static string Timing(BenchPoint point) => point.MeasuredSteps is { } stepCount
+        ? string.Create(CultureInfo.InvariantCulture, $"seconds per epoch are the mean of {stepCount} timed training steps (after two warm-up steps) × {point.BatchesPerEpoch} batches per epoch")
+        : string.Create(CultureInfo.InvariantCulture, $"seconds per epoch are the median of {point.EpochSeconds.Count} epochs after a warm-up epoch");
 
     private static void Table(StringBuilder text, string title, List<string> models, List<int> lengths, IReadOnlyList<BenchPoint> points,
         Func<BenchPoint, double> measure, string format, bool lowerIsBetter)

@@ -35,6 +35,7 @@ public class BenchCompareTests
         var later = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "results.json")))!.AsObject();
         var remeasured = later["points"]!.AsArray().Single(p => (string?)p!["model"] == "lightsans" && (int)p!["max_length"]! == 20)!.DeepClone();
         remeasured["epoch_seconds"] = new JsonArray(1234.5);
+        remeasured["measured_steps"] = 3;
         later["points"] = new JsonArray(remeasured);
         var laterPath = Path.Combine(folder.Path, "later.json");
         File.WriteAllText(laterPath, later.ToJsonString());
@@ -45,7 +46,9 @@ public class BenchCompareTests
         Assert.True(code == 0, $"{output}\n{error}");
         var mergedPoints = JsonDocument.Parse(File.ReadAllText(Path.Combine(merged, "results.json"))).RootElement.GetProperty("points").EnumerateArray().ToList();
         Assert.Equal(4, mergedPoints.Count);
-        Assert.Contains("| 20 | 1234.50 |", File.ReadAllText(Path.Combine(merged, "report.md")), StringComparison.Ordinal);
+        var mergedReport = File.ReadAllText(Path.Combine(merged, "report.md"));
+        Assert.Contains("| 20 | 1234.50 |", mergedReport, StringComparison.Ordinal);
+        Assert.Contains("at L = 20, seconds per epoch are the mean of 3 timed training steps", mergedReport, StringComparison.Ordinal);
     }
 
     [Fact]
