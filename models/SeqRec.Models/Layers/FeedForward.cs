@@ -6,9 +6,10 @@ namespace SeqRec.Models.Layers;
 
 /// <summary>
 /// RecBole's point-wise feed-forward block, post-LN: <c>LayerNorm(x + dropout(dense_2(act(dense_1(x)))))</c>.
-/// There is no dropout after the activation.
+/// There is no dropout after the activation. With <see cref="RecomputeActivations"/> the inner activations are not
+/// kept for backward but recomputed there (<see cref="RecomputedFeedForward"/>).
 /// </summary>
-public sealed class FeedForward : nn.Module<Tensor, Tensor>
+public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivations
 {
     private readonly Linear dense_1;
     private readonly Linear dense_2;
@@ -27,10 +28,23 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public bool RecomputeActivations { get; set; }
+
+    /// <summary>Rows per recomputation block; tests lower it to cover several blocks with tiny inputs.</summary>
+    internal long RecomputeBlockRows { get; set; } = RecomputedFeedForward.DefaultBlockRows;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var hidden = dropout.call(dense_2.call(Activations.Apply(_activation, dense_1.call(input))));
+        var hidden = dropout.call(Inner(input));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Inner(Tensor input)
+    {
+        if (RecomputeActivations && is_grad_enabled())
+            return RecomputedFeedForward.Apply(input, dense_1.weight!, dense_1.bias!, dense_2.weight!, dense_2.bias!,
+                _activation, RecomputeBlockRows);
+        return dense_2.call(Activations.Apply(_activation, dense_1.call(input)));
     }
 }

@@ -8,6 +8,13 @@ namespace SeqRec.Models.Layers;
 /// LightSANs' item-to-interest aggregation: <c>D = softmax(x·theta)</c> over the sequence axis, output <c>Dᵀ·x</c>,
 /// turning [B, L, d] into [B, k, d]. <c>theta</c> [d, k] starts N(0, 1), not N(0, initializer_range).
 /// </summary>
+/// <remarks>
+/// In the model x is always a projection <c>input·Wᵀ + b</c> of the layer input. Two identities keep that cheap:
+/// the interest scores are <c>input·(Wᵀ·theta) + b·theta</c>, k more columns of a GEMM the layer runs anyway
+/// (<see cref="ScoreRows"/>; a separate [B·L, d] × [d, k] product has a long, skinny gradient that BLAS runs slowly), and
+/// because every column of D sums to 1 over the sequence, <c>Dᵀ·(input·Wᵀ + b) = (Dᵀ·input)·Wᵀ + b</c>: the keys never
+/// need projecting row by row (<see cref="PoolThenProject"/>).
+/// </remarks>
 public sealed class ItemToInterestAggregation : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter theta;
@@ -20,35 +27,32 @@ public sealed class ItemToInterestAggregation : nn.Module<Tensor, Tensor>
 
     public Tensor Theta => theta;
 
+    public long Interests => theta.shape[1];
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return Aggregate(input, input.matmul(theta)).MoveToOuterDisposeScope();
+        return Pool(input, input.matmul(theta)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// <c>x = projection(input)</c> [B, L, d] and its aggregation <c>forward(x)</c> [B, k, d], with x and the interest
-    /// scores x·theta = input·(Wᵀ·theta) + b·theta produced by one GEMM of width d + k.
+    /// The weight rows [k, d_in] and bias [k] that give the interest scores of <c>projection(input)</c> straight from
+    /// <c>input</c>: <c>projection(input)·theta = input·(Wᵀ·theta) + b·theta</c>.
     /// </summary>
-    /// <remarks>
-    /// The same values up to float rounding, but much cheaper than projecting and then multiplying by theta: the
-    /// gradient of a [B·L, d] × [d, k] product with k ≈ 5 is a long, skinny reduction that BLAS runs slowly (measured
-    /// 50 ms of a 124 ms aggregation at batch 2048, L=50), while the widened projection adds k columns to a GEMM it
-    /// runs anyway. The returned x is a strided view of the wide output.
-    /// </remarks>
-    public (Tensor Projected, Tensor Aggregated) ProjectAndAggregate(Linear projection, Tensor input)
+    public (Tensor Weight, Tensor Bias) ScoreRows(Linear projection)
     {
         using var scope = NewDisposeScope();
         var weight = projection.weight!;
-        var hidden = weight.shape[0];
-        var bias = projection.bias ?? zeros(hidden, weight.dtype, weight.device);
-        var wideWeight = cat([weight, theta.t().matmul(weight)], 0);
-        var wideBias = cat([bias, bias.matmul(theta)], 0);
-        var wide = nn.functional.linear(input, wideWeight, wideBias);
-        var projected = wide.narrow(-1, 0, hidden);
-        var aggregated = Aggregate(projected, wide.narrow(-1, hidden, theta.shape[1]));
-        return (projected.MoveToOuterDisposeScope(), aggregated.MoveToOuterDisposeScope());
+        var bias = projection.bias ?? zeros(weight.shape[0], weight.dtype, weight.device);
+        return (theta.t().matmul(weight).MoveToOuterDisposeScope(), bias.matmul(theta).MoveToOuterDisposeScope());
     }
 
-    private static Tensor Aggregate(Tensor input, Tensor scores) => scores.softmax(-2).transpose(1, 2).matmul(input);
+    /// <summary><c>softmax(scores)ᵀ·x</c> with the softmax over the sequence axis: [B, L, d] and [B, L, k] → [B, k, d].</summary>
+    public static Tensor Pool(Tensor x, Tensor scores) => scores.softmax(-2).transpose(1, 2).matmul(x);
+
+    /// <summary>
+    /// <c>forward(projection(input))</c> computed as <c>projection(softmax(scores)ᵀ·input)</c>, exact because the softmax
+    /// weights of each interest sum to 1; <paramref name="scores"/> [B, L, k] must be <c>projection(input)·theta</c>.
+    /// </summary>
+    public static Tensor PoolThenProject(Linear projection, Tensor input, Tensor scores) => projection.call(Pool(input, scores));
 }

@@ -64,9 +64,10 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor positionEmbedding)
     {
         using var scope = NewDisposeScope();
-        var (mixedValue, valueInterests) = attpooling_value.ProjectAndAggregate(value, input);
-        var itemContext = attn_dropout.call(ItemProbs(input)).matmul(Heads.Split(valueInterests, _heads)); // [B, h, L, dh]
-        var positionContext = PositionContext(positionEmbedding, mixedValue); // [B, L, h, dh]
+        var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
+        var itemProbs = ItemProbs(input, keyInterests);
+        var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads)); // [B, h, L, dh]
+        var positionContext = PositionContext(positionEmbedding, mixedValue);                         // [B, L, h, dh]
         var context = positionContext.add_(itemContext.transpose(1, 2)).view(input.shape);
         var hidden = out_dropout.call(dense.call(context));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
@@ -81,8 +82,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
-        var (mixedValue, valueInterests) = attpooling_value.ProjectAndAggregate(value, input);
-        var allItemProbs = ItemProbs(input);                                                          // [B, h, L, k]
+        var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
+        var allItemProbs = ItemProbs(input, keyInterests);                                           // [B, h, L, k]
         var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
         var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads));  // [B, h, 1, dh]
         var positionProbs = PositionProbs(positionEmbedding).index_select(1, rows).transpose(0, 1);   // [B, h, L]
@@ -93,12 +94,44 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>softmax over the query axis of q·kᵀ/sqrt(dh) against the k key interests, [B, h, L, k].</summary>
-    private Tensor ItemProbs(Tensor input)
+    /// <summary>
+    /// One GEMM over every row gives the values and both aggregations' interest scores; the value interests pool the
+    /// projected values, the key interests pool the raw input and are projected afterwards (k rows instead of L).
+    /// </summary>
+    /// <returns>Values [B, L, d] (a strided view), value interests [B, k, d], key interests [B, k, d].</returns>
+    private (Tensor MixedValue, Tensor ValueInterests, Tensor KeyInterests) ProjectValuesAndInterests(Tensor input)
     {
-        var queryHeads = Heads.Split(query.call(input), _heads);
-        var keyHeads = Heads.Split(attpooling_key.ProjectAndAggregate(key, input).Aggregated, _heads);
-        return queryHeads.matmul(keyHeads.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
+        using var scope = NewDisposeScope();
+        var hidden = value.weight!.shape[0];
+        var interests = attpooling_value.Interests;
+        var (valueScoreWeight, valueScoreBias) = attpooling_value.ScoreRows(value);
+        var (keyScoreWeight, keyScoreBias) = attpooling_key.ScoreRows(key);
+        var wide = nn.functional.linear(input,
+            cat([value.weight!, valueScoreWeight, keyScoreWeight], 0),
+            cat([value.bias!, valueScoreBias, keyScoreBias], 0));                                      // [B, L, d + 2k]
+        var mixedValue = wide.narrow(-1, 0, hidden);
+        var valueInterests = ItemToInterestAggregation.Pool(mixedValue, wide.narrow(-1, hidden, interests));
+        var keyInterests = ItemToInterestAggregation.PoolThenProject(key, input, wide.narrow(-1, hidden + interests, interests));
+        return (mixedValue.MoveToOuterDisposeScope(), valueInterests.MoveToOuterDisposeScope(), keyInterests.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// softmax over the query axis of q·kᵀ/sqrt(dh) against the k key interests, [B, h, L, k]. The queries are never
+    /// materialised: <c>(input·Wqᵀ + bq)·Kᵀ = input·(K·Wq)ᵀ + K·bq</c> per head, a [d, h·k] product per sequence
+    /// instead of a d×d projection of every row.
+    /// </summary>
+    private Tensor ItemProbs(Tensor input, Tensor keyInterests)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, length, hidden) = (input.shape[0], input.shape[1], input.shape[2]);
+        var keyHeads = Heads.Split(keyInterests, _heads);                                               // [B, h, k, dh]
+        var interests = keyHeads.shape[2];
+        var queryWeight = query.weight!.view(_heads, hidden / _heads, hidden);                         // [h, dh, d]
+        var folded = keyHeads.matmul(queryWeight).reshape(batch, _heads * interests, hidden);           // [B, h·k, d]
+        var foldedBias = keyHeads.matmul(query.bias!.view(_heads, hidden / _heads, 1)).view(batch, 1, _heads * interests);
+        var scores = input.matmul(folded.transpose(1, 2)).add_(foldedBias)                              // [B, L, h·k]
+            .view(batch, length, _heads, interests).permute(0, 2, 1, 3);                                // [B, h, L, k]
+        return scores.div(_scoreScale).softmax(-2).MoveToOuterDisposeScope();
     }
 
     /// <summary>The decoupled position attention, [h, L, L], softmax over dim -2.</summary>

@@ -34,6 +34,9 @@ public sealed partial record TrainerConfig
     [Param(Min = 0, Max = 1024, Help = "Intra-op threads for torch; 0 keeps torch's default (one per core).")]
     public int Threads { get; init; }
 
+    [Param(Help = "Recompute feed-forward activations in backward instead of keeping them: less peak memory at long sequences, a few % more time.")]
+    public bool RecomputeActivations { get; init; }
+
     partial void OnValidate(ConfigErrors errors)
     {
         if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase))

@@ -35,6 +35,16 @@ public abstract class SequentialRecommender : nn.Module
 
     public LossType LossType { get; }
 
+    /// <summary>Switches every <see cref="IRecomputesActivations"/> module of the model to recompute in backward.</summary>
+    /// <returns>How many modules were switched.</returns>
+    public int UseActivationRecomputation()
+    {
+        var switched = 0;
+        foreach (var (_, module) in named_modules())
+            if (module is IRecomputesActivations recomputing) { recomputing.RecomputeActivations = true; switched++; }
+        return switched;
+    }
+
     /// <summary>The item embedding matrix [n_items, hidden] (state-dict name <c>item_embedding.weight</c>).</summary>
     /// <remarks>Virtual so that a model (or a test double) can score against another output matrix.</remarks>
     public virtual Tensor ItemEmbeddingWeight => item_embedding.weight!;

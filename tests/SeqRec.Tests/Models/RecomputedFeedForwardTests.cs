@@ -1,0 +1,118 @@
+using SeqRec.Configuration;
+using SeqRec.Modeling;
+using SeqRec.Models;
+using SeqRec.Models.Layers;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace SeqRec.Tests.Models;
+
+[Collection(TorchGlobalRandomCollection.Name)]
+public class RecomputedFeedForwardTests
+{
+    [Theory]
+    [InlineData(Activation.Gelu)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Swish)]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Sigmoid)]
+    public void Recomputing_in_blocks_gives_the_outputs_and_gradients_of_plain_autograd(Activation activation)
+    {
+        // 2 x 7 = 14 rows in blocks of 4: three full blocks and a partial one.
+        var (plainOutput, plainGrads) = RunFeedForward(activation, recompute: false);
+        var (recomputedOutput, recomputedGrads) = RunFeedForward(activation, recompute: true);
+
+        Assert.True(recomputedOutput.allclose(plainOutput, rtol: 1e-6, atol: 1e-7), "outputs differ");
+        Assert.Equal(plainGrads.Keys.Order(), recomputedGrads.Keys.Order());
+        foreach (var (name, expected) in plainGrads)
+        {
+            var actual = recomputedGrads[name];
+            Assert.True(actual.abs().sum().item<float>() > 0, $"{name}: zero gradient");
+            Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-7),
+                $"{name}: max difference {(actual - expected).abs().max().item<float>()}");
+        }
+    }
+
+    [Fact]
+    public void Without_gradients_the_block_runs_the_plain_path()
+    {
+        using var block = NewBlock(Activation.Gelu, recompute: true);
+        using var input = randn(2, 7, 8);
+        using var noGrad = no_grad();
+        using var output = block.call(input);
+        Assert.False(output.requires_grad);
+    }
+
+    [Theory]
+    [InlineData("lightsans", 3)]
+    [InlineData("sasrec", 2)]
+    public void The_trainer_setting_switches_every_feed_forward_block_of_the_model(string modelId, int layers)
+    {
+        var config = ConfigResolver.Resolve(new ConfigRequest
+        {
+            Model = modelId,
+            Sets = [$"{modelId}.num_layers={layers}", "trainer.recompute_activations=true"],
+        }, SeqRecModels.All);
+        Assert.True(config.Trainer.RecomputeActivations);
+        using var model = (SequentialRecommender)config.Model.Create(config.ModelConfig, new ModelContext(20, 6));
+        Assert.All(FeedForwards(model), block => Assert.False(block.RecomputeActivations));
+
+        Assert.Equal(layers, model.UseActivationRecomputation());
+        Assert.All(FeedForwards(model), block => Assert.True(block.RecomputeActivations));
+    }
+
+    [Fact]
+    public void A_model_trains_to_the_same_loss_with_and_without_recomputation()
+    {
+        var plain = TrainTwoSteps(recompute: false);
+        var recomputed = TrainTwoSteps(recompute: true);
+        Assert.Equal(plain[0], recomputed[0], 5);
+        Assert.Equal(plain[1], recomputed[1], 4);
+        Assert.NotEqual(plain[0], plain[1]);
+    }
+
+    private static float[] TrainTwoSteps(bool recompute)
+    {
+        using var model = TinyModels.LightSans(new ModelContext(30, 8),
+            new LightSansConfig { HiddenDropoutProb = 0, AttnDropoutProb = 0, HiddenSize = 16, InnerSize = 32 });
+        if (recompute) model.UseActivationRecomputation();
+        var (seq, len, pos, _) = TinyModels.Batch(30, 8, [8, 3, 5, 1, 7]);
+        using var optimizer = optim.Adam(model.parameters(), lr: 0.01);
+        var losses = new float[2];
+        for (var step = 0; step < 2; step++)
+        {
+            optimizer.zero_grad();
+            using var loss = model.CalculateLoss(seq, len, pos, null);
+            loss.backward();
+            optimizer.step();
+            losses[step] = loss.item<float>();
+        }
+        return losses;
+    }
+
+    private static IEnumerable<FeedForward> FeedForwards(nn.Module model) =>
+        model.named_modules().Select(pair => pair.module).OfType<FeedForward>();
+
+    private static FeedForward NewBlock(Activation activation, bool recompute)
+    {
+        manual_seed(11);
+        return new FeedForward(8, 12, hiddenDropoutProb: 0, activation, layerNormEps: 1e-12)
+        {
+            RecomputeActivations = recompute,
+            RecomputeBlockRows = 4,
+        };
+    }
+
+    private static (Tensor Output, Dictionary<string, Tensor> Grads) RunFeedForward(Activation activation, bool recompute)
+    {
+        using var block = NewBlock(activation, recompute);
+        manual_seed(12);
+        var input = randn(2, 7, 8).requires_grad_();
+        var output = block.call(input);
+        // A non-uniform upstream gradient, so every row and column matters.
+        output.mul(arange(output.numel()).view(output.shape).sin()).sum().backward();
+        var grads = block.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
+        grads["input"] = input.grad!.detach().clone();
+        return (output.detach().clone(), grads);
+    }
+}
