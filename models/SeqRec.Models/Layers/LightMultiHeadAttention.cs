@@ -10,9 +10,12 @@ namespace SeqRec.Models.Layers;
 /// reference), applied to the un-aggregated values. No mask of any kind.
 /// </summary>
 /// <remarks>
-/// Cost: the item term is [B, h, L, k]. The position matrix is [h, L, L] and shared by the batch; it is applied with
-/// one batched GEMM over the heads with the batch folded into the columns, so nothing [B, h, L, L] is ever built
-/// (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would expand and copy the position matrix per row).
+/// Cost: the item term is [B, h, L, k], and queries and keys are never projected row by row: keys enter only through
+/// the k key interests, queries only through their scores against them, so both fold into k-row products (see
+/// <c>ProjectValuesAndInterests</c> and <c>ItemProbs</c>); per row, only the values are projected. The position matrix
+/// is [h, L, L] and shared by the batch; it is applied with one batched GEMM over the heads with the batch folded into
+/// the columns, so nothing [B, h, L, L] is ever built (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would
+/// expand and copy the position matrix per row). State-dict names and parameters are the reference's.
 /// </remarks>
 public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
 {
