@@ -34,7 +34,7 @@ public sealed partial record TrainerConfig
     [Param(Min = 0, Max = 1024, Help = "Intra-op threads for torch; 0 keeps torch's default (one per core).")]
     public int Threads { get; init; }
 
-    [Param(Help = "Recompute feed-forward activations in backward instead of keeping them: less peak memory at long sequences, a few % more time.")]
+    [Param(Help = "Recompute the feed-forward inner activations in backward instead of keeping them: less peak memory at long sequences, for a second pass of the first feed-forward projection.")]
     public bool RecomputeActivations { get; init; }
 
     partial void OnValidate(ConfigErrors errors)
