@@ -41,10 +41,7 @@ public sealed class ItemToInterestAggregation : nn.Module<Tensor, Tensor>
     /// </summary>
     public (Tensor Weight, Tensor Bias) ScoreRows(Linear projection)
     {
-        using var scope = NewDisposeScope();
-        var weight = projection.weight!;
-        var bias = projection.bias ?? zeros(weight.shape[0], weight.dtype, weight.device);
-        return (theta.t().matmul(weight).MoveToOuterDisposeScope(), bias.matmul(theta).MoveToOuterDisposeScope());
+        return (theta.t().matmul(projection.weight!), projection.bias!.matmul(theta));
     }
 
     /// <summary><c>softmax(scores)ᵀ·x</c> with the softmax over the sequence axis: [B, L, d] and [B, L, k] → [B, k, d].</summary>
