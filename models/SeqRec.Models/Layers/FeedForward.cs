@@ -36,7 +36,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var hidden = dropout.call(Inner(input));
+        var hidden = dropout.ApplyInPlace(Inner(input));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
     }
 

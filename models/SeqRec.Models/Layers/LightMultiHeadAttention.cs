@@ -13,9 +13,10 @@ namespace SeqRec.Models.Layers;
 /// Cost: the item term is [B, h, L, k], and queries and keys are never projected row by row: keys enter only through
 /// the k key interests, queries only through their scores against them, so both fold into k-row products (see
 /// <c>ProjectValuesAndInterests</c> and <c>ItemProbs</c>); per row, only the values are projected. The position matrix
-/// is [h, L, L] and shared by the batch; it is applied with one batched GEMM over the heads with the batch folded into
-/// the columns, so nothing [B, h, L, L] is ever built (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would
-/// expand and copy the position matrix per row). State-dict names and parameters are the reference's.
+/// is [h, L, L] and shared by the batch; it is applied by GEMMs over the heads with blocks of the batch folded into the
+/// columns (<see cref="SharedAttentionFunction"/>), so nothing [B, h, L, L] is ever built (a broadcasting matmul of
+/// [1, h, L, L] with [B, h, L, dh] would expand and copy the position matrix per row). State-dict names and parameters
+/// are the reference's.
 /// </remarks>
 public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -72,7 +73,7 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads)); // [B, h, L, dh]
         var positionContext = PositionContext(positionEmbedding, mixedValue);                         // [B, L, h, dh]
         var context = positionContext.add_(itemContext.transpose(1, 2)).view(input.shape);
-        var hidden = out_dropout.call(dense.call(context));
+        var hidden = out_dropout.ApplyInPlace(dense.call(context));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
     }
 
@@ -93,7 +94,7 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         var positionContext = positionProbs.unsqueeze(2).matmul(Heads.Split(mixedValue, _heads));     // [B, h, 1, dh]
         var context = Heads.Merge(itemContext.add_(positionContext));                                 // [B, 1, d]
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden));
-        var output = out_dropout.call(dense.call(context));
+        var output = out_dropout.ApplyInPlace(dense.call(context));
         return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
     }
 
@@ -112,9 +113,12 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         var wide = nn.functional.linear(input,
             cat([value.weight!, valueScoreWeight, keyScoreWeight], 0),
             cat([value.bias!, valueScoreBias, keyScoreBias], 0));                                      // [B, L, d + 2k]
-        var mixedValue = wide.narrow(-1, 0, hidden);
-        var valueInterests = ItemToInterestAggregation.Pool(mixedValue, wide.narrow(-1, hidden, interests));
-        var keyInterests = ItemToInterestAggregation.PoolThenProject(key, input, wide.narrow(-1, hidden + interests, interests));
+        // One split, not three narrows: backward then assembles the gradient of `wide` once instead of zero-filling and
+        // summing a full-size tensor per narrow.
+        var parts = wide.split([hidden, interests, interests], -1);
+        var mixedValue = parts[0];
+        var valueInterests = ItemToInterestAggregation.Pool(mixedValue, parts[1]);
+        var keyInterests = ItemToInterestAggregation.PoolThenProject(key, input, parts[2]);
         return (mixedValue.MoveToOuterDisposeScope(), valueInterests.MoveToOuterDisposeScope(), keyInterests.MoveToOuterDisposeScope());
     }
 
@@ -147,14 +151,6 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <returns>[B, L, h, dh], contiguous.</returns>
-    private Tensor PositionContext(Tensor positionEmbedding, Tensor mixedValue)
-    {
-        var positionProbs = PositionProbs(positionEmbedding);
-
-        var (batch, length) = (mixedValue.shape[0], mixedValue.shape[1]);
-        var headSize = mixedValue.shape[2] / _heads;
-        // [B, L, d] → [h, L, B·dh]: the batch becomes GEMM columns, so one [h, L, L] matrix serves every row.
-        var values = mixedValue.view(batch, length, _heads, headSize).permute(2, 1, 0, 3).reshape(_heads, length, batch * headSize);
-        return positionProbs.matmul(values).view(_heads, length, batch, headSize).permute(2, 1, 0, 3).contiguous();
-    }
+    private Tensor PositionContext(Tensor positionEmbedding, Tensor mixedValue) =>
+        SharedAttentionFunction.Apply(PositionProbs(positionEmbedding), mixedValue);
 }

@@ -67,7 +67,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
         var k = Heads.Split(key.call(input), _heads);
         var v = Heads.Split(value.call(input), _heads);
         var context = training && _attnDropoutProb > 0 ? DroppedAttention(queryHeads, k, v, mask) : FusedAttention(queryHeads, k, v, mask);
-        var hidden = out_dropout.call(dense.call(Heads.Merge(context)));
+        var hidden = out_dropout.ApplyInPlace(dense.call(Heads.Merge(context)));
         return LayerNorm.call(hidden.add_(residual));
     }
 

@@ -32,7 +32,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
     public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
     {
         using var scope = NewDisposeScope();
-        var input = dropout.call(LayerNorm.call(EmbedItems(itemSeq)));
+        var input = dropout.ApplyInPlace(LayerNorm.call(EmbedItems(itemSeq)));
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
         return trm_encoder.ForwardAt(input, positions, itemSeqLen - 1).MoveToOuterDisposeScope();
     }

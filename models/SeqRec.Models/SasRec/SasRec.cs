@@ -35,7 +35,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
         using var scope = NewDisposeScope();
         var items = EmbedItems(itemSeq);
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
-        var input = dropout.call(LayerNorm.call(items.add_(positions)));
+        var input = dropout.ApplyInPlace(LayerNorm.call(items.add_(positions)));
         using var mask = CausalPaddingMask.For(itemSeq);
         return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();
     }

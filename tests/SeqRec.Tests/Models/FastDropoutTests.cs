@@ -72,4 +72,47 @@ public class FastDropoutTests
         var values = output.data<float>().ToArray();
         for (var i = 0; i < values.Length; i++) Assert.Equal(values[i], gradient[i]);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Output_and_gradient_are_the_input_and_the_incoming_gradient_times_the_mask_and_scale(bool inPlace)
+    {
+        // 2·64 Ki + 37 elements: two full chunks and a tail shorter than one vector step.
+        const int count = 2 * (1 << 16) + 37;
+        using var dropout = new FastDropout(0.3);
+        dropout.train();
+        torch.manual_seed(11);
+        using var values = randn(count);
+        using var upstream = randn(count);
+        using var leaf = values.clone().requires_grad_();
+
+        torch.manual_seed(5);
+        using var expectedKeep = dropout.KeepMask([count], CPU);
+        torch.manual_seed(5);
+        using var fresh = leaf.mul(1.0);
+        using var output = inPlace ? dropout.ApplyInPlace(fresh) : dropout.call(fresh);
+        output.backward([upstream]);
+
+        using var scale = tensor((float)(1.0 / (1.0 - 0.3)));
+        using var expected = values.mul(expectedKeep).mul_(scale);
+        using var expectedGradient = upstream.mul(expectedKeep).mul_(scale);
+        Assert.Equal(expected.data<float>().ToArray(), output.detach().data<float>().ToArray());
+        Assert.Equal(expectedGradient.data<float>().ToArray(), leaf.grad!.data<float>().ToArray());
+        Assert.Equal(inPlace, fresh.detach().equal(output.detach()).all().item<bool>());
+    }
+
+    [Fact]
+    public void In_place_dropout_of_values_another_node_saved_fails_in_backward()
+    {
+        // softmax keeps its output for backward: overwriting it must be an autograd error, not a wrong gradient.
+        using var dropout = new FastDropout(0.5);
+        dropout.train();
+        using var logits = randn(64, 8, requires_grad: true);
+        using var probs = logits.softmax(-1);
+        using var dropped = dropout.ApplyInPlace(probs);
+        using var loss = dropped.sum();
+        var error = Assert.ThrowsAny<Exception>(() => loss.backward());
+        Assert.Contains("inplace operation", error.Message, StringComparison.Ordinal);
+    }
 }
