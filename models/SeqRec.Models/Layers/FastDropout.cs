@@ -51,6 +51,18 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
         return DropoutFunction.Apply(source, seed, DropBelow, (float)(1.0 / (1.0 - _p)), inPlace && contiguous);
     }
 
+    /// <summary>
+    /// The mask and scale this dropout would apply now to a tensor of <paramref name="shape"/> (null: the identity), for
+    /// code that applies them itself, e.g. to recompute the same dropout in backward. Draws from torch's generator
+    /// exactly as <see cref="Module{T,TResult}.call"/> would.
+    /// </summary>
+    public (Tensor Keep, double Scale)? DrawMask(long[] shape, Device device)
+    {
+        if (!training || _p == 0) return null;
+        if (_p == 1) return (zeros(shape, ScalarType.Byte, device), 0.0);
+        return (KeepMask(shape, device), 1.0 / (1.0 - _p));
+    }
+
     /// <summary>A uint8 tensor, 1 where an element is kept and 0 where it is dropped, drawn from a stream seeded by torch's generator.</summary>
     public Tensor KeepMask(long[] shape, Device device) => KeepMask(shape, device, NextSeed());
 

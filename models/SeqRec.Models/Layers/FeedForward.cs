@@ -6,8 +6,8 @@ namespace SeqRec.Models.Layers;
 
 /// <summary>
 /// RecBole's point-wise feed-forward block, post-LN: <c>LayerNorm(x + dropout(dense_2(act(dense_1(x)))))</c>.
-/// There is no dropout after the activation. With <see cref="RecomputeActivations"/> the inner activations are not
-/// kept for backward but recomputed there (<see cref="RecomputedFeedForward"/>).
+/// There is no dropout after the activation. With <see cref="RecomputeActivations"/> only the block's input and dropout
+/// mask are kept for backward; everything else is recomputed there (<see cref="RecomputedFeedForward"/>).
 /// </summary>
 public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivations
 {
@@ -16,6 +16,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     private readonly LayerNorm LayerNorm;
     private readonly FastDropout dropout;
     private readonly Activation _activation;
+    private readonly double _layerNormEps;
 
     public FeedForward(int hiddenSize, int innerSize, double hiddenDropoutProb, Activation hiddenAct, double layerNormEps)
         : base(nameof(FeedForward))
@@ -25,6 +26,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
         dropout = new FastDropout(hiddenDropoutProb);
         _activation = hiddenAct;
+        _layerNormEps = layerNormEps;
         RegisterComponents();
     }
 
@@ -35,16 +37,18 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
 
     public override Tensor forward(Tensor input)
     {
+        if (RecomputeActivations && is_grad_enabled()) return Recomputed(input);
         using var scope = NewDisposeScope();
-        var hidden = dropout.ApplyInPlace(Inner(input));
+        var hidden = dropout.ApplyInPlace(dense_2.call(Activations.Apply(_activation, dense_1.call(input))));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Inner(Tensor input)
+    private Tensor Recomputed(Tensor input)
     {
-        if (RecomputeActivations && is_grad_enabled())
-            return RecomputedFeedForward.Apply(input, dense_1.weight!, dense_1.bias!, dense_2.weight!, dense_2.bias!,
-                _activation, RecomputeBlockRows);
-        return dense_2.call(Activations.Apply(_activation, dense_1.call(input)));
+        using var scope = NewDisposeScope();
+        var mask = dropout.DrawMask(input.shape, input.device);
+        Tensor[] weights = [dense_1.weight!, dense_1.bias!, dense_2.weight!, dense_2.bias!, LayerNorm.weight!, LayerNorm.bias!];
+        return RecomputedFeedForward.Apply(input, weights, _activation, mask?.Keep, mask?.Scale ?? 1.0, _layerNormEps,
+            RecomputeBlockRows).MoveToOuterDisposeScope();
     }
 }

@@ -4,14 +4,17 @@ using static TorchSharp.torch;
 namespace SeqRec.Models.Layers;
 
 /// <summary>
-/// <c>dense_2(act(dense_1(x)))</c> as one autograd node that keeps only its input for backward and recomputes the
-/// inner activations there, a block of rows at a time.
+/// The whole feed-forward sublayer, <c>LayerNorm(x + dropout(dense_2(act(dense_1(x)))))</c>, as one autograd node that
+/// keeps only its input and the dropout's byte mask for backward and recomputes everything else there, a block of rows
+/// at a time.
 /// </summary>
 /// <remarks>
 /// Plain autograd keeps act's input and output, two [rows, inner] tensors (1.7 GB per layer at batch 2048, L = 400,
-/// inner 256), and backward briefly holds two more gradients of that size. Here forward and backward touch at most
-/// one block of rows at a time; the price is running dense_1 and act once more. Gradients equal
-/// plain autograd's up to float summation order (the weight gradients are summed block by block).
+/// inner 256), plus the LayerNorm's input, and allocates a full-size tensor for each intermediate and each of their
+/// gradients (at long sequences each one is freshly mapped and page-faulted). Here forward and backward touch one block
+/// of rows at a time, small enough to be reused from the heap; the price is running dense_1, act and dense_2 once more.
+/// Backward differentiates the recomputed block with libtorch's own kernels (a nested <c>autograd.grad</c>), so
+/// gradients equal plain autograd's up to float summation order (the weight gradients are summed block by block).
 /// </remarks>
 internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<RecomputedFeedForward>
 {
@@ -23,76 +26,75 @@ internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<Reco
 
     public override string Name => nameof(RecomputedFeedForward);
 
-    public static Tensor Apply(Tensor input, Tensor weight1, Tensor bias1, Tensor weight2, Tensor bias2, Activation activation,
-        long blockRows = DefaultBlockRows) =>
-        apply(input, weight1, bias1, weight2, bias2, activation, Math.Max(1, blockRows));
+    /// <param name="weights">dense_1 weight and bias, dense_2 weight and bias, LayerNorm weight and bias.</param>
+    /// <param name="keep">The dropout's byte mask (1 = keep) shaped like <paramref name="input"/>, or null for no dropout.</param>
+    /// <param name="keptScale">1 / (1 - p): what kept elements are multiplied by.</param>
+    public static Tensor Apply(Tensor input, Tensor[] weights, Activation activation, Tensor? keep, double keptScale,
+        double layerNormEps, long blockRows = DefaultBlockRows) =>
+        apply(input, weights[0], weights[1], weights[2], weights[3], weights[4], weights[5], keep ?? empty(0, ScalarType.Byte),
+            new Settings(activation, keep is not null, keptScale, layerNormEps, Math.Max(1, blockRows)));
+
+    private sealed record Settings(Activation Activation, bool Dropout, double KeptScale, double LayerNormEps, long BlockRows);
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (input, weight1, bias1, weight2, bias2) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
-        var (activation, blockRows) = ((Activation)vars[5], (long)vars[6]);
-        ctx.save_for_backward([input, weight1, bias1, weight2, bias2]);
-        ctx.save_data("activation", activation);
-        ctx.save_data("blockRows", blockRows);
+        var tensors = vars.Take(8).Cast<Tensor>().ToArray();
+        var settings = (Settings)vars[8];
+        ctx.save_for_backward([.. tensors]);
+        ctx.save_data("settings", settings);
 
-        var shape = input.shape.ToArray();
-        shape[^1] = weight2.shape[0];
-        // Not a view: autograd forbids in-place changes (the caller's residual add) to a view made inside a Function.
-        var output = empty(shape, input.dtype, input.device);
+        var input = tensors[0];
+        var output = empty_like(input);
         var rows = input.reshape(-1, input.shape[^1]);
-        using var outputRows = output.view(-1, shape[^1]);
-        foreach (var (start, count) in Blocks(rows.shape[0], blockRows))
+        using var outputRows = output.view(rows.shape);
+        var keepRows = settings.Dropout ? tensors[7].reshape(rows.shape) : null;
+        foreach (var (start, count) in Blocks(rows.shape[0], settings.BlockRows))
         {
             using var scope = NewDisposeScope();
-            var block = rows.narrow(0, start, count);
-            var inner = Activations.Apply(activation, nn.functional.linear(block, weight1, bias1));
-            outputRows.narrow(0, start, count).copy_(nn.functional.linear(inner, weight2, bias2));
+            var block = Sublayer(rows.narrow(0, start, count), tensors[1..7], keepRows?.narrow(0, start, count), settings);
+            outputRows.narrow(0, start, count).copy_(block);
         }
         return output;
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        // TorchSharp hands backward its own references to the saved input and the incoming gradient; left to the
-        // step's dispose scope they would keep two [rows, d] tensors alive through the rest of backward.
+        // TorchSharp hands backward its own references to the saved tensors and the incoming gradient; left to the
+        // step's dispose scope they would keep [rows, d] tensors alive through the rest of backward.
         using var scope = NewDisposeScope();
         using var incoming = gradOutput;
         var saved = ctx.get_saved_variables();
-        var (input, weight1, bias1, weight2, bias2) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
-        var (activation, blockRows) = ((Activation)ctx.get_data("activation"), (long)ctx.get_data("blockRows"));
+        var settings = (Settings)ctx.get_data("settings");
+        var (input, weights) = (saved[0], saved[1..7]);
 
         var rows = input.reshape(-1, input.shape[^1]);
-        var gradRows = gradOutput.reshape(-1, gradOutput.shape[^1]);
+        var gradRows = gradOutput.reshape(rows.shape);
+        var keepRows = settings.Dropout ? saved[7].reshape(rows.shape) : null;
         var gradInput = empty_like(input);
         using var gradInputRows = gradInput.view(rows.shape);
-        var (gradWeight1, gradBias1) = (zeros_like(weight1), zeros_like(bias1));
-        var (gradWeight2, gradBias2) = (zeros_like(weight2), zeros_like(bias2));
-        foreach (var (start, count) in Blocks(rows.shape[0], blockRows))
+        var gradWeights = weights.Select(w => zeros_like(w)).ToArray();
+        foreach (var (start, count) in Blocks(rows.shape[0], settings.BlockRows))
         {
             using var blockScope = NewDisposeScope();
-            var block = rows.narrow(0, start, count);
-            var gradBlock = gradRows.narrow(0, start, count);
-            var preActivation = nn.functional.linear(block, weight1, bias1);
-            var (inner, gradPreActivation) = ActivationWithGradient(activation, preActivation, gradBlock.matmul(weight2));
-            gradWeight2.addmm_(gradBlock.t(), inner);
-            gradBias2.add_(gradBlock.sum(0L));
-            gradWeight1.addmm_(gradPreActivation.t(), block);
-            gradBias1.add_(gradPreActivation.sum(0L));
-            gradInputRows.narrow(0, start, count).copy_(gradPreActivation.matmul(weight1));
+            using var gradMode = enable_grad();
+            var leaves = new[] { rows.narrow(0, start, count) }.Concat(weights).Select(t => t.detach().requires_grad_()).ToArray();
+            var block = Sublayer(leaves[0], leaves[1..], keepRows?.narrow(0, start, count), settings);
+            var grads = autograd.grad([block], leaves, [gradRows.narrow(0, start, count)]);
+            gradInputRows.narrow(0, start, count).copy_(grads[0]);
+            for (var i = 0; i < gradWeights.Length; i++) gradWeights[i].add_(grads[i + 1]);
         }
         // The returned tensors must outlive this call: libtorch takes its references after backward returns.
-        return [gradInput.MoveToOuterDisposeScope(), gradWeight1.MoveToOuterDisposeScope(), gradBias1.MoveToOuterDisposeScope(),
-            gradWeight2.MoveToOuterDisposeScope(), gradBias2.MoveToOuterDisposeScope(), null!, null!];
+        return [gradInput.MoveToOuterDisposeScope(), .. gradWeights.Select(g => g.MoveToOuterDisposeScope()), null!, null!];
     }
 
-    /// <summary>act(x) and the gradient reaching x when <paramref name="gradOutput"/> reaches act(x), via libtorch's own backward kernels.</summary>
-    private static (Tensor Output, Tensor GradInput) ActivationWithGradient(Activation activation, Tensor x, Tensor gradOutput)
+    /// <summary>The sublayer on one block of rows, with the dropout given by its mask.</summary>
+    private static Tensor Sublayer(Tensor rows, Tensor[] weights, Tensor? keep, Settings settings)
     {
-        using var gradMode = enable_grad();
-        var leaf = x.detach().requires_grad_();
-        var output = Activations.Apply(activation, leaf);
-        var gradInput = autograd.grad([output], [leaf], [gradOutput])[0];
-        return (output.detach(), gradInput);
+        var inner = Activations.Apply(settings.Activation, nn.functional.linear(rows, weights[0], weights[1]));
+        var hidden = nn.functional.linear(inner, weights[2], weights[3]);
+        // Dropout as FastDropout computes it (x · keep, then the rescale), so outputs match the module's own path bit for bit.
+        if (keep is not null) hidden = hidden.mul(keep).mul_(settings.KeptScale);
+        return nn.functional.layer_norm(hidden.add_(rows), [rows.shape[^1]], weights[4], weights[5], settings.LayerNormEps);
     }
 
     private static IEnumerable<(long Start, long Count)> Blocks(long rows, long blockRows)

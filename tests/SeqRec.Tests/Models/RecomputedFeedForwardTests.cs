@@ -86,7 +86,7 @@ public class RecomputedFeedForwardTests
     private static FeedForward NewBlock(Activation activation, bool recompute)
     {
         manual_seed(11);
-        return new FeedForward(8, 12, hiddenDropoutProb: 0, activation, layerNormEps: 1e-12)
+        return new FeedForward(8, 12, hiddenDropoutProb: 0.3, activation, layerNormEps: 1e-12)
         {
             RecomputeActivations = recompute,
             RecomputeBlockRows = 4,
@@ -96,8 +96,10 @@ public class RecomputedFeedForwardTests
     private static (Tensor Output, Dictionary<string, Tensor> Grads) RunFeedForward(Activation activation, bool recompute)
     {
         using var block = NewBlock(activation, recompute);
+        block.train();
         manual_seed(12);
         var input = randn(2, 7, 8).requires_grad_();
+        // Both paths draw the same dropout mask from this seed.
         var output = block.call(input);
         // A non-uniform upstream gradient, so every row and column matters.
         output.mul(arange(output.numel()).view(output.shape).sin()).sum().backward();
