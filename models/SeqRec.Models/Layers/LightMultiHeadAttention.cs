@@ -80,22 +80,45 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>
     /// The same block evaluated only at one position per sequence, <paramref name="rows"/> [B] → [B, 1, d]. Equal to
     /// gathering those rows from <see cref="forward"/>: the softmaxes still run over the whole query axis, but only the
-    /// selected rows are multiplied out, so the position term costs [B, h, L] instead of [B, h, L, L].
+    /// selected rows are multiplied out, so the position term costs [B, h, L] instead of [B, h, L, L]. No row's value is
+    /// projected either: both the interests and the position term are weighted sums of values whose weights are known
+    /// first, so the sums are taken over the input and projected afterwards (see <see cref="PooledInterests"/>).
     /// </summary>
     public Tensor ForwardAt(Tensor input, Tensor positionEmbedding, Tensor rows)
     {
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
-        var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
+        var headSize = hidden / _heads;
+        var (valueInterests, keyInterests) = PooledInterests(input);
         var allItemProbs = ItemProbs(input, keyInterests);                                           // [B, h, L, k]
         var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
         var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads));  // [B, h, 1, dh]
+        // Σ_j p_j·(x_j·Wᵀ + b) = (Σ_j p_j·x_j)·Wᵀ + (Σ_j p_j)·b per head; the rows of p do not sum to 1 (softmax over dim -2).
         var positionProbs = PositionProbs(positionEmbedding).index_select(1, rows).transpose(0, 1);   // [B, h, L]
-        var positionContext = positionProbs.unsqueeze(2).matmul(Heads.Split(mixedValue, _heads));     // [B, h, 1, dh]
+        var valueWeight = value.weight!.view(_heads, headSize, hidden).transpose(1, 2);               // [h, d, dh]
+        var positionContext = positionProbs.matmul(input).unsqueeze(2).matmul(valueWeight)            // [B, h, 1, dh]
+            .add_(positionProbs.sum(-1, keepdim: true).unsqueeze(-1).mul(value.bias!.view(_heads, 1, headSize)));
         var context = Heads.Merge(itemContext.add_(positionContext));                                 // [B, 1, d]
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden));
         var output = out_dropout.ApplyInPlace(dense.call(context));
         return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Value and key interests [B, k, d] without projecting any row: one GEMM gives both aggregations' scores, both
+    /// pool the raw input in one product, and only the 2k pooled rows are projected (exact: each softmax column sums to 1).
+    /// </summary>
+    private (Tensor ValueInterests, Tensor KeyInterests) PooledInterests(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var interests = attpooling_value.Interests;
+        var (valueScoreWeight, valueScoreBias) = attpooling_value.ScoreRows(value);
+        var (keyScoreWeight, keyScoreBias) = attpooling_key.ScoreRows(key);
+        var scores = nn.functional.linear(input, cat([valueScoreWeight, keyScoreWeight], 0), cat([valueScoreBias, keyScoreBias], 0));
+        var pooled = scores.softmax(-2).transpose(1, 2).matmul(input);                                // [B, 2k, d]
+        var valueInterests = value.call(pooled.narrow(1, 0, interests));
+        var keyInterests = key.call(pooled.narrow(1, interests, interests));
+        return (valueInterests.MoveToOuterDisposeScope(), keyInterests.MoveToOuterDisposeScope());
     }
 
     /// <summary>

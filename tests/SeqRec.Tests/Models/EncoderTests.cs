@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace SeqRec.Tests.Models;
 
+[Collection(TorchGlobalRandomCollection.Name)]
 public class EncoderTests
 {
     private const int Batch = 5, Length = 9, Hidden = 16;
@@ -25,6 +26,35 @@ public class EncoderTests
         var selected = encoder.ForwardAt(input, positions, rows);
 
         Assert.True(Gathered(full, rows).allclose(selected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Light_encoder_at_selected_rows_has_the_gradients_of_the_gathered_full_output()
+    {
+        // ForwardAt pools and projects differently from forward (no per-row values); the gradients must still agree.
+        var viaRows = LightGradients(selectRows: true);
+        var viaFull = LightGradients(selectRows: false);
+        Assert.Equal(viaFull.Keys.Order(), viaRows.Keys.Order());
+        foreach (var (name, expected) in viaFull)
+        {
+            Assert.True(expected.abs().sum().item<float>() > 0, $"{name}: zero gradient");
+            Assert.True(viaRows[name].allclose(expected, rtol: 1e-4, atol: 1e-6), $"{name} differs");
+        }
+    }
+
+    private static Dictionary<string, Tensor> LightGradients(bool selectRows)
+    {
+        manual_seed(3);
+        using var encoder = new LightTransformerEncoder(2, 4, 3, Hidden, 32, 0, 0, Activation.Gelu, 1e-12);
+        var input = randn(Batch, Length, Hidden).requires_grad_();
+        var positions = randn(Length, Hidden).requires_grad_();
+        var rows = tensor(Rows);
+        var output = selectRows ? encoder.ForwardAt(input, positions, rows) : Gathered(encoder.call(input, positions), rows);
+        output.mul(arange(output.numel()).view(output.shape).cos()).sum().backward();
+        var grads = encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
+        grads["input"] = input.grad!.detach().clone();
+        grads["positions"] = positions.grad!.detach().clone();
+        return grads;
     }
 
     [Fact]
