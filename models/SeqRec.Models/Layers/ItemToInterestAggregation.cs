@@ -12,8 +12,8 @@ namespace SeqRec.Models.Layers;
 /// In the model x is always a projection <c>input·Wᵀ + b</c> of the layer input. Two identities keep that cheap:
 /// the interest scores are <c>input·(Wᵀ·theta) + b·theta</c>, k more columns of a GEMM the layer runs anyway
 /// (<see cref="ScoreRows"/>; a separate [B·L, d] × [d, k] product has a long, skinny gradient that BLAS runs slowly), and
-/// because every column of D sums to 1 over the sequence, <c>Dᵀ·(input·Wᵀ + b) = (Dᵀ·input)·Wᵀ + b</c>: the keys never
-/// need projecting row by row (<see cref="PoolThenProject"/>).
+/// because every column of D sums to 1 over the sequence, <c>Dᵀ·(input·Wᵀ + b) = (Dᵀ·input)·Wᵀ + b</c>: the interests
+/// can pool the raw input and be projected afterwards, k rows instead of L (<see cref="LightMultiHeadAttention"/>).
 /// </remarks>
 public sealed class ItemToInterestAggregation : nn.Module<Tensor, Tensor>
 {
@@ -46,10 +46,4 @@ public sealed class ItemToInterestAggregation : nn.Module<Tensor, Tensor>
 
     /// <summary><c>softmax(scores)ᵀ·x</c> with the softmax over the sequence axis: [B, L, d] and [B, L, k] → [B, k, d].</summary>
     public static Tensor Pool(Tensor x, Tensor scores) => scores.softmax(-2).transpose(1, 2).matmul(x);
-
-    /// <summary>
-    /// <c>forward(projection(input))</c> computed as <c>projection(softmax(scores)ᵀ·input)</c>, exact because the softmax
-    /// weights of each interest sum to 1; <paramref name="scores"/> [B, L, k] must be <c>projection(input)·theta</c>.
-    /// </summary>
-    public static Tensor PoolThenProject(Linear projection, Tensor input, Tensor scores) => projection.call(Pool(input, scores));
 }

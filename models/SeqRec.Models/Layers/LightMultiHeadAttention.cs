@@ -12,7 +12,8 @@ namespace SeqRec.Models.Layers;
 /// <remarks>
 /// Cost: the item term is [B, h, L, k], and queries and keys are never projected row by row: keys enter only through
 /// the k key interests, queries only through their scores against them, so both fold into k-row products (see
-/// <c>ProjectValuesAndInterests</c> and <c>ItemProbs</c>); per row, only the values are projected. The position matrix
+/// <c>PooledInterests</c> and <c>ItemProbs</c>); per row, only the values are projected, and in <see cref="ForwardAt"/>
+/// not even those. The position matrix
 /// is [h, L, L] and shared by the batch; it is applied by GEMMs over the heads with blocks of the batch folded into the
 /// columns (<see cref="SharedAttentionFunction"/>), so nothing [B, h, L, L] is ever built (a broadcasting matmul of
 /// [1, h, L, L] with [B, h, L, dh] would expand and copy the position matrix per row). State-dict names and parameters
@@ -89,7 +90,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
         var headSize = hidden / _heads;
-        var (valueInterests, keyInterests) = PooledInterests(input);
+        var (scoreWeight, scoreBias) = InterestScoreRows();
+        var (valueInterests, keyInterests) = PooledInterests(input, nn.functional.linear(input, scoreWeight, scoreBias));
         var allItemProbs = ItemProbs(input, keyInterests);                                           // [B, h, L, k]
         var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
         var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads));  // [B, h, 1, dh]
@@ -105,44 +107,40 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>
-    /// Value and key interests [B, k, d] without projecting any row: one GEMM gives both aggregations' scores, both
-    /// pool the raw input in one product, and only the 2k pooled rows are projected (exact: each softmax column sums to 1).
-    /// </summary>
-    private (Tensor ValueInterests, Tensor KeyInterests) PooledInterests(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        var interests = attpooling_value.Interests;
-        var (valueScoreWeight, valueScoreBias) = attpooling_value.ScoreRows(value);
-        var (keyScoreWeight, keyScoreBias) = attpooling_key.ScoreRows(key);
-        var scores = nn.functional.linear(input, cat([valueScoreWeight, keyScoreWeight], 0), cat([valueScoreBias, keyScoreBias], 0));
-        var pooled = scores.softmax(-2).transpose(1, 2).matmul(input);                                // [B, 2k, d]
-        var valueInterests = value.call(pooled.narrow(1, 0, interests));
-        var keyInterests = key.call(pooled.narrow(1, interests, interests));
-        return (valueInterests.MoveToOuterDisposeScope(), keyInterests.MoveToOuterDisposeScope());
-    }
-
-    /// <summary>
-    /// One GEMM over every row gives the values and both aggregations' interest scores; the value interests pool the
-    /// projected values, the key interests pool the raw input and are projected afterwards (k rows instead of L).
+    /// One GEMM over every row gives the values and both aggregations' interest scores; the interests then pool the
+    /// raw input and are projected afterwards (<see cref="PooledInterests"/>).
     /// </summary>
     /// <returns>Values [B, L, d] (a strided view), value interests [B, k, d], key interests [B, k, d].</returns>
     private (Tensor MixedValue, Tensor ValueInterests, Tensor KeyInterests) ProjectValuesAndInterests(Tensor input)
     {
         using var scope = NewDisposeScope();
         var hidden = value.weight!.shape[0];
-        var interests = attpooling_value.Interests;
+        var (scoreWeight, scoreBias) = InterestScoreRows();
+        var wide = nn.functional.linear(input, cat([value.weight!, scoreWeight], 0), cat([value.bias!, scoreBias], 0)); // [B, L, d + 2k]
+        // One split, not two narrows: backward then assembles the gradient of `wide` once instead of zero-filling and
+        // summing a full-size tensor per narrow.
+        var parts = wide.split([hidden, scoreWeight.shape[0]], -1);
+        var (valueInterests, keyInterests) = PooledInterests(input, parts[1]);
+        return (parts[0].MoveToOuterDisposeScope(), valueInterests.MoveToOuterDisposeScope(), keyInterests.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Weight rows [2k, d] and bias [2k] giving the value and then the key aggregation's scores straight from the input.</summary>
+    private (Tensor Weight, Tensor Bias) InterestScoreRows()
+    {
         var (valueScoreWeight, valueScoreBias) = attpooling_value.ScoreRows(value);
         var (keyScoreWeight, keyScoreBias) = attpooling_key.ScoreRows(key);
-        var wide = nn.functional.linear(input,
-            cat([value.weight!, valueScoreWeight, keyScoreWeight], 0),
-            cat([value.bias!, valueScoreBias, keyScoreBias], 0));                                      // [B, L, d + 2k]
-        // One split, not three narrows: backward then assembles the gradient of `wide` once instead of zero-filling and
-        // summing a full-size tensor per narrow.
-        var parts = wide.split([hidden, interests, interests], -1);
-        var mixedValue = parts[0];
-        var valueInterests = ItemToInterestAggregation.Pool(mixedValue, parts[1]);
-        var keyInterests = ItemToInterestAggregation.PoolThenProject(key, input, parts[2]);
-        return (mixedValue.MoveToOuterDisposeScope(), valueInterests.MoveToOuterDisposeScope(), keyInterests.MoveToOuterDisposeScope());
+        return (cat([valueScoreWeight, keyScoreWeight], 0), cat([valueScoreBias, keyScoreBias], 0));
+    }
+
+    /// <summary>
+    /// Value and key interests [B, k, d] from their scores [B, L, 2k] without projecting any row: both aggregations pool
+    /// the raw input in one product and only the 2k pooled rows are projected (exact: each softmax column sums to 1).
+    /// </summary>
+    private (Tensor ValueInterests, Tensor KeyInterests) PooledInterests(Tensor input, Tensor scores)
+    {
+        var interests = attpooling_value.Interests;
+        var pooled = scores.softmax(-2).transpose(1, 2).matmul(input);                                // [B, 2k, d]
+        return (value.call(pooled.narrow(1, 0, interests)), key.call(pooled.narrow(1, interests, interests)));
     }
 
     /// <summary>
