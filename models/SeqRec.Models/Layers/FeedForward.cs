@@ -37,7 +37,8 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
 
     public override Tensor forward(Tensor input)
     {
-        if (RecomputeActivations && is_grad_enabled()) return Recomputed(input);
+        // Blocked in evaluation too: with no gradient to keep, blocks only lower the peak (inner activations never exist whole).
+        if (RecomputeActivations) return Recomputed(input);
         using var scope = NewDisposeScope();
         var hidden = dropout.ApplyInPlace(dense_2.call(Activations.Apply(_activation, dense_1.call(input))));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();

@@ -13,11 +13,10 @@ namespace SeqRec.Models.Layers;
 /// Cost: the item term is [B, h, L, k], and queries and keys are never projected row by row: keys enter only through
 /// the k key interests, queries only through their scores against them, so both fold into k-row products (see
 /// <c>PooledInterests</c> and <c>ItemProbs</c>); per row, only the values are projected, and in <see cref="ForwardAt"/>
-/// not even those. The position matrix
-/// is [h, L, L] and shared by the batch; it is applied by GEMMs over the heads with blocks of the batch folded into the
-/// columns (<see cref="SharedAttentionFunction"/>), so nothing [B, h, L, L] is ever built (a broadcasting matmul of
-/// [1, h, L, L] with [B, h, L, dh] would expand and copy the position matrix per row). State-dict names and parameters
-/// are the reference's.
+/// not even those. The position matrix is [h, L, L] and shared by the batch; it is applied by GEMMs over the heads with
+/// blocks of the batch folded into the columns (<see cref="LightContextFunction"/>, which adds the item term in the same
+/// pass), so nothing [B, h, L, L] is ever built (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would expand
+/// and copy the position matrix per row). State-dict names and parameters are the reference's.
 /// </remarks>
 public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -71,9 +70,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
         var itemProbs = ItemProbs(input, keyInterests);
-        var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads)); // [B, h, L, dh]
-        var positionContext = PositionContext(positionEmbedding, mixedValue);                         // [B, L, h, dh]
-        var context = positionContext.add_(itemContext.transpose(1, 2)).view(input.shape);
+        var context = LightContextFunction.Apply(PositionProbs(positionEmbedding), mixedValue,
+            attn_dropout.call(itemProbs), Heads.Split(valueInterests, _heads)).view(input.shape);
         var hidden = out_dropout.ApplyInPlace(dense.call(context));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
     }
@@ -170,8 +168,4 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         var positionKey = Heads.Split(pos_k_linear.call(positions), _heads);
         return positionQuery.matmul(positionKey.transpose(-1, -2)).div_(_scoreScale).softmax(-2);
     }
-
-    /// <returns>[B, L, h, dh], contiguous.</returns>
-    private Tensor PositionContext(Tensor positionEmbedding, Tensor mixedValue) =>
-        SharedAttentionFunction.Apply(PositionProbs(positionEmbedding), mixedValue);
 }

@@ -33,6 +33,21 @@ public class RecomputedFeedForwardTests
         }
     }
 
+    [Fact]
+    public void In_evaluation_the_blocked_path_gives_the_plain_output()
+    {
+        using var plain = NewBlock(Activation.Gelu, recompute: false);
+        using var blocked = NewBlock(Activation.Gelu, recompute: true);
+        plain.eval();
+        blocked.eval();
+        manual_seed(12);
+        using var input = randn(2, 7, 8);
+        using var noGrad = no_grad();
+        using var expected = plain.call(input);
+        using var actual = blocked.call(input);
+        Assert.True(actual.allclose(expected, rtol: 1e-6, atol: 1e-7));
+    }
+
     [Theory]
     [InlineData("lightsans", 3)]
     [InlineData("sasrec", 2)]
