@@ -23,8 +23,11 @@ public sealed record BenchPoint
 
     public double TrainSecondsPerEpoch => Median(EpochSeconds);
 
-    /// <summary>Full-ranking evaluation of the test split, seconds.</summary>
+    /// <summary>Full-ranking evaluation of the test split, seconds: the median of <see cref="EvalRunSeconds"/> when it is set.</summary>
     public required double EvalSeconds { get; init; }
+
+    /// <summary>Every timed evaluation (after a warm-up one); single timings on a shared machine vary by ±50%.</summary>
+    public IReadOnlyList<double> EvalRunSeconds { get; init; } = [];
 
     /// <summary>Milliseconds per user to score all items, at batch 1 and at batch 256.</summary>
     public required double LatencyMsBatch1 { get; init; }
