@@ -40,13 +40,8 @@ internal static unsafe class DropoutKernels
     public static void Apply(Tensor input, Tensor mask, Tensor output, float scale)
     {
         var (source, target, keep) = (Address(input), Address(output), Address(mask));
-        var count = mask.numel();
-        var chunks = (int)((count + ChunkElements - 1) / ChunkElements);
-        Parallel.For(0, chunks, chunk =>
-        {
-            var start = (long)chunk * ChunkElements;
-            ApplyChunk((float*)source + start, (float*)target + start, (byte*)keep + start, (int)Math.Min(ChunkElements, count - start), scale);
-        });
+        ForEachChunk(mask.numel(), (_, start, length) =>
+            ApplyChunk((float*)source + start, (float*)target + start, (byte*)keep + start, length, scale));
     }
 
     /// <summary>The address of element 0 (a one-element view keeps the span small even for tensors over 2 GB).</summary>
@@ -56,19 +51,28 @@ internal static unsafe class DropoutKernels
         return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
     }
 
-    private delegate void ChunkBody(long start, int length, uint keyLow, uint keyHigh);
+    private delegate void ChunkBody(int chunk, long start, int length);
 
-    private static void ForEachChunk(long count, ulong seed, ChunkBody body)
+    private delegate void KeyedChunkBody(long start, int length, uint keyLow, uint keyHigh);
+
+    private static void ForEachChunk(long count, ChunkBody body)
     {
         if (count == 0) return;
         var chunks = (int)((count + ChunkElements - 1) / ChunkElements);
         Parallel.For(0, chunks, chunk =>
         {
             var start = (long)chunk * ChunkElements;
-            var key = SplitMix64(seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
-            body(start, (int)Math.Min(ChunkElements, count - start), (uint)key, (uint)(key >> 32));
+            body(chunk, start, (int)Math.Min(ChunkElements, count - start));
         });
     }
+
+    /// <summary>Each chunk with its own 64-bit key, derived from <paramref name="seed"/> and the chunk's index.</summary>
+    private static void ForEachChunk(long count, ulong seed, KeyedChunkBody body) =>
+        ForEachChunk(count, (chunk, start, length) =>
+        {
+            var key = SplitMix64(seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
+            body(start, length, (uint)key, (uint)(key >> 32));
+        });
 
     // Straight to optimised code: a tier-0 (unoptimised) Vector256 loop is ten times slower, and a few hundred calls
     // per mask are not always enough for tiered compilation to promote it in time.
