@@ -34,7 +34,7 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
         ctx.save_data("blockElements", blockElements);
         var (batch, length, heads, headSize) = Shape(probs, values);
         var output = empty([batch, length, heads, headSize], values.dtype, values.device);
-        foreach (var (start, count) in Blocks(batch, length * heads * headSize, blockElements))
+        foreach (var (start, count) in RowBlocks.Of(batch, blockElements / Math.Max(1, length * heads * headSize)))
         {
             using var scope = NewDisposeScope();
             var columns = probs.matmul(Columns(values.narrow(0, start, count), heads));
@@ -57,7 +57,7 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
         var gradItemProbs = empty_like(itemProbs);
         var gradInterests = empty(interests.shape, interests.dtype, interests.device);
         var probsTransposed = probs.transpose(1, 2);
-        foreach (var (start, count) in Blocks(batch, length * heads * headSize, blockElements))
+        foreach (var (start, count) in RowBlocks.Of(batch, blockElements / Math.Max(1, length * heads * headSize)))
         {
             using var blockScope = NewDisposeScope();
             var gradBlock = gradOutput.narrow(0, start, count).reshape(count, length, heads * headSize);
@@ -90,11 +90,5 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
     {
         var (heads, length) = (columns.shape[0], columns.shape[1]);
         return columns.view(heads, length, count, columns.shape[2] / count).permute(2, 1, 0, 3);
-    }
-
-    private static IEnumerable<(long Start, long Count)> Blocks(long batch, long elementsPerSequence, long blockElements)
-    {
-        var perBlock = Math.Max(1, blockElements / Math.Max(1, elementsPerSequence));
-        for (long start = 0; start < batch; start += perBlock) yield return (start, Math.Min(perBlock, batch - start));
     }
 }

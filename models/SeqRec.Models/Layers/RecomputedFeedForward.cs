@@ -48,7 +48,7 @@ internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<Reco
         var rows = input.reshape(-1, input.shape[^1]);
         using var outputRows = output.view(rows.shape);
         var keepRows = settings.Dropout ? tensors[7].reshape(rows.shape) : null;
-        foreach (var (start, count) in Blocks(rows.shape[0], settings.BlockRows))
+        foreach (var (start, count) in RowBlocks.Of(rows.shape[0], settings.BlockRows))
         {
             using var scope = NewDisposeScope();
             var block = Sublayer(rows.narrow(0, start, count), tensors[1..7], keepRows?.narrow(0, start, count), settings);
@@ -73,7 +73,7 @@ internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<Reco
         var gradInput = empty_like(input);
         using var gradInputRows = gradInput.view(rows.shape);
         var gradWeights = weights.Select(w => zeros_like(w)).ToArray();
-        foreach (var (start, count) in Blocks(rows.shape[0], settings.BlockRows))
+        foreach (var (start, count) in RowBlocks.Of(rows.shape[0], settings.BlockRows))
         {
             using var blockScope = NewDisposeScope();
             using var gradMode = enable_grad();
@@ -95,10 +95,5 @@ internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<Reco
         // Dropout as FastDropout computes it (x · keep, then the rescale), so outputs match the module's own path bit for bit.
         if (keep is not null) hidden = hidden.mul(keep).mul_(settings.KeptScale);
         return nn.functional.layer_norm(hidden.add_(rows), [rows.shape[^1]], weights[4], weights[5], settings.LayerNormEps);
-    }
-
-    private static IEnumerable<(long Start, long Count)> Blocks(long rows, long blockRows)
-    {
-        for (long start = 0; start < rows; start += blockRows) yield return (start, Math.Min(blockRows, rows - start));
     }
 }
