@@ -52,8 +52,13 @@ public sealed class CausalPaddingMask : IDisposable
         return new CausalPaddingMask(causalRows, Key.alias());
     }
 
-    /// <summary>Adds the mask to attention scores [B, h, Lq, L] in place.</summary>
-    public Tensor AddTo_(Tensor scores) => scores.add_(QueryKey).add_(Key);
+    /// <summary>Adds the mask to one head's attention scores [B, Lq, L] in place.</summary>
+    public Tensor AddTo_(Tensor scores)
+    {
+        using var queryKey = QueryKey.dim() == 2 ? QueryKey.alias() : QueryKey.squeeze(1);
+        using var key = Key.squeeze(1);
+        return scores.add_(queryKey).add_(key);
+    }
 
     /// <summary>The dense additive mask [B, 1, Lq, L] with RecBole's exact values.</summary>
     public Tensor Dense()

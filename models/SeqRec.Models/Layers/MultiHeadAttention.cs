@@ -8,7 +8,8 @@ namespace SeqRec.Models.Layers;
 /// <c>LayerNorm(x + dropout(dense(softmax(q·kᵀ/sqrt(dh) + mask)·v)))</c>, with attention dropout on the probabilities.
 /// Without attention dropout (evaluation, or attn_dropout_prob 0) the attention runs through libtorch's fused
 /// scaled_dot_product_attention; in training the probabilities are materialised once for <see cref="FastDropout"/>,
-/// which is much cheaper than the fused kernel's own per-element Bernoulli dropout.
+/// which is much cheaper than the fused kernel's own per-element Bernoulli dropout. Queries, keys and values that read
+/// the same rows are projected by one GEMM (<see cref="FusedLinear"/>), and attention runs head by head.
 /// </summary>
 public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Tensor>
 {
@@ -45,8 +46,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     public override Tensor forward(Tensor input, CausalPaddingMask mask)
     {
         using var scope = NewDisposeScope();
-        var q = Heads.Split(query.call(input), _heads);
-        return Attend(q, input, input, mask).MoveToOuterDisposeScope();
+        var heads = FusedLinear.Apply(input, _heads, query, key, value);
+        return Attend(heads[.._heads], heads[_heads..(2 * _heads)], heads[(2 * _heads)..], input, mask).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -59,37 +60,42 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
         var batch = input.shape[0];
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2]));
         using var rowMask = mask.AtRows(rows);
-        return Attend(Heads.Split(query.call(inputRows), _heads), input, inputRows, rowMask).MoveToOuterDisposeScope();
-    }
-
-    private Tensor Attend(Tensor queryHeads, Tensor input, Tensor residual, CausalPaddingMask mask)
-    {
-        var k = Heads.Split(key.call(input), _heads);
-        var v = Heads.Split(value.call(input), _heads);
-        var context = training && _attnDropoutProb > 0 ? DroppedAttention(queryHeads, k, v, mask) : FusedAttention(queryHeads, k, v, mask);
-        var hidden = out_dropout.ApplyInPlace(dense.call(Heads.Merge(context)));
-        return LayerNorm.call(hidden.add_(residual));
-    }
-
-    private static Tensor FusedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
-    {
-        using var dense = mask.Dense();
-        return nn.functional.scaled_dot_product_attention(q, k, v, dense);
+        var keyValue = FusedLinear.Apply(input, _heads, key, value);
+        var queries = FusedLinear.Apply(inputRows, _heads, query);
+        return Attend(queries, keyValue[.._heads], keyValue[_heads..], inputRows, rowMask).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// softmax(q·kᵀ·scale + mask) with attention dropout, times v. Each [B, h, Lq, L] intermediate is released as soon
-    /// as the next one exists (autograd keeps only what backward needs: the probabilities, the byte mask and the
-    /// dropped probabilities), which bounds the forward peak at long sequences.
+    /// Attention of each head's queries [B, Lq, dh] over its keys and values [B, L, dh], then the output sublayer.
+    /// The heads are strided views of the projections, which batched GEMMs read in place; a [B, h, L, dh] layout
+    /// would copy queries, keys and values (and their gradients) to make the batch and head axes one.
+    /// </summary>
+    private Tensor Attend(Tensor[] queries, Tensor[] keys, Tensor[] values, Tensor residual, CausalPaddingMask mask)
+    {
+        var withDropout = training && _attnDropoutProb > 0;
+        using var denseMask = withDropout ? null : mask.Dense().squeeze(1);
+        var contexts = new Tensor[_heads];
+        for (var h = 0; h < _heads; h++)
+            contexts[h] = withDropout
+                ? DroppedAttention(queries[h], keys[h], values[h], mask)
+                : nn.functional.scaled_dot_product_attention(queries[h], keys[h], values[h], denseMask);
+        var hidden = out_dropout.ApplyInPlace(dense.call(_heads == 1 ? contexts[0] : cat(contexts, -1)));
+        return LayerNorm.call(hidden.add_(residual));
+    }
+
+    /// <summary>
+    /// One head's softmax(q·kᵀ·scale + mask) with attention dropout, times v. Each [B, Lq, L] intermediate is released
+    /// as soon as the next one exists (autograd keeps only what backward needs: the probabilities, the byte mask and
+    /// the dropped probabilities), which bounds the forward peak at long sequences.
     /// </summary>
     private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
     {
-        var scores = mask.AddTo_(q.matmul(k.transpose(-2, -1)).mul_(_scale));
+        var scores = mask.AddTo_(q.bmm(k.transpose(1, 2)).mul_(_scale));
         var probs = scores.softmax(-1);
         scores.Dispose();
         var dropped = attn_dropout.call(probs);
         probs.Dispose();
-        var context = dropped.matmul(v);
+        var context = dropped.bmm(v);
         dropped.Dispose();
         return context;
     }

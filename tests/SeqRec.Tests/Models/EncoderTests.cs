@@ -75,6 +75,36 @@ public class EncoderTests
         Assert.True(Gathered(full, rows).allclose(selected, rtol: 1e-5, atol: 1e-6));
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1e-12)] // keeps every element but takes the explicit training path (scores, softmax, dropout, product)
+    public void Sasrec_encoder_at_selected_rows_has_the_gradients_of_the_gathered_full_output(double attnDropout)
+    {
+        var viaRows = SasrecGradients(selectRows: true, attnDropout);
+        var viaFull = SasrecGradients(selectRows: false, attnDropout);
+        Assert.Equal(viaFull.Keys.Order(), viaRows.Keys.Order());
+        foreach (var (name, expected) in viaFull)
+        {
+            Assert.True(expected.abs().sum().item<float>() > 0, $"{name}: zero gradient");
+            Assert.True(viaRows[name].allclose(expected, rtol: 1e-4, atol: 1e-6), $"{name} differs");
+        }
+    }
+
+    private static Dictionary<string, Tensor> SasrecGradients(bool selectRows, double attnDropout)
+    {
+        manual_seed(3);
+        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0, attnDropout, Activation.Gelu, 1e-12);
+        var input = randn(Batch, Length, Hidden).requires_grad_();
+        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        using var mask = CausalPaddingMask.For(itemSeq);
+        var rows = tensor(Rows);
+        var output = selectRows ? encoder.ForwardAt(input, mask, rows) : Gathered(encoder.call(input, mask), rows);
+        output.mul(arange(output.numel()).view(output.shape).cos()).sum().backward();
+        var grads = encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
+        grads["input"] = input.grad!.detach().clone();
+        return grads;
+    }
+
     [Fact]
     public void Sasrec_training_attention_equals_the_fused_evaluation_attention_when_nothing_is_dropped()
     {
