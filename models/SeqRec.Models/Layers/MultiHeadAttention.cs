@@ -73,15 +73,22 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     private Tensor Attend(Tensor[] queries, Tensor[] keys, Tensor[] values, Tensor residual, CausalPaddingMask mask)
     {
         var withDropout = training && _attnDropoutProb > 0;
-        using var denseMask = withDropout ? null : mask.Dense().squeeze(1);
+        using var denseMask = withDropout ? null : mask.Dense();
         var contexts = new Tensor[_heads];
         for (var h = 0; h < _heads; h++)
             contexts[h] = withDropout
                 ? DroppedAttention(queries[h], keys[h], values[h], mask)
-                : nn.functional.scaled_dot_product_attention(queries[h], keys[h], values[h], denseMask);
+                : FusedAttention(queries[h], keys[h], values[h], denseMask!);
         var hidden = out_dropout.ApplyInPlace(dense.call(_heads == 1 ? contexts[0] : cat(contexts, -1)));
         return LayerNorm.call(hidden.add_(residual));
     }
+
+    /// <summary>
+    /// libtorch's fused attention for one head, given as [B, 1, L, dh]: with 3-D inputs it takes a slower path
+    /// (measured: evaluating ml-100k's 943 test users took 0.25-0.29 s instead of 0.22 s).
+    /// </summary>
+    private static Tensor FusedAttention(Tensor q, Tensor k, Tensor v, Tensor denseMask) =>
+        nn.functional.scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), denseMask).squeeze(1);
 
     /// <summary>
     /// One head's softmax(q·kᵀ·scale + mask) with attention dropout, times v. Each [B, Lq, L] intermediate is released
