@@ -16,6 +16,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
     private readonly LightTransformerEncoder trm_encoder;
     private readonly LayerNorm LayerNorm;
     private readonly FastDropout dropout;
+    private readonly double _layerNormEps;
 
     public LightSans(LightSansConfig config, ModelContext context)
         : base(nameof(LightSans), config, context, config.HiddenSize, config.LossType)
@@ -25,6 +26,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
             config.InnerSize, config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = new FastDropout(config.HiddenDropoutProb);
+        _layerNormEps = config.LayerNormEps;
         RegisterComponents();
         InitializeWeights(config.InitializerRange);
     }
@@ -32,7 +34,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
     public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
     {
         using var scope = NewDisposeScope();
-        var input = dropout.ApplyInPlace(LayerNorm.call(EmbedItems(itemSeq)));
+        var input = dropout.ApplyInPlace(NormalizedItemEmbeddings(itemSeq, null, LayerNorm, _layerNormEps));
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
         return trm_encoder.ForwardAt(input, positions, itemSeqLen - 1).MoveToOuterDisposeScope();
     }

@@ -17,6 +17,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
     private readonly TransformerEncoder trm_encoder;
     private readonly LayerNorm LayerNorm;
     private readonly FastDropout dropout;
+    private readonly double _layerNormEps;
 
     public SasRec(SasRecConfig config, ModelContext context)
         : base(nameof(SasRec), config, context, config.HiddenSize, config.LossType)
@@ -26,6 +27,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
             config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = new FastDropout(config.HiddenDropoutProb);
+        _layerNormEps = config.LayerNormEps;
         RegisterComponents();
         InitializeWeights(config.InitializerRange);
     }
@@ -33,9 +35,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
     public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
     {
         using var scope = NewDisposeScope();
-        var items = EmbedItems(itemSeq);
-        var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
-        var input = dropout.ApplyInPlace(LayerNorm.call(items.add_(positions)));
+        var input = dropout.ApplyInPlace(NormalizedItemEmbeddings(itemSeq, position_embedding.weight, LayerNorm, _layerNormEps));
         using var mask = CausalPaddingMask.For(itemSeq);
         return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();
     }

@@ -34,7 +34,7 @@ public sealed partial record TrainerConfig
     [Param(Min = 0, Max = 1024, Help = "Intra-op threads for torch; 0 keeps torch's default (one per core).")]
     public int Threads { get; init; }
 
-    [Param(Help = "Recompute each feed-forward sublayer in backward, a block of rows at a time, instead of keeping its activations: much less peak memory at long sequences (and fewer fresh large tensors), for a second forward pass of the sublayer.")]
+    [Param(Help = "Recompute each feed-forward sublayer and the embedding lookup + LayerNorm in backward, a block of rows at a time, instead of keeping their activations: much less peak memory at long sequences (and fewer fresh large tensors), for a second forward pass of those parts.")]
     public bool RecomputeActivations { get; init; }
 
     partial void OnValidate(ConfigErrors errors)

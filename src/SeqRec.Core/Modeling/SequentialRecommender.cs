@@ -39,11 +39,15 @@ public abstract class SequentialRecommender : nn.Module
     /// <returns>How many modules were switched.</returns>
     public int UseActivationRecomputation()
     {
+        RecomputeActivations = true;
         var switched = 0;
         foreach (var (_, module) in named_modules())
             if (module is IRecomputesActivations recomputing) { recomputing.RecomputeActivations = true; switched++; }
         return switched;
     }
+
+    /// <summary>Set by <see cref="UseActivationRecomputation"/>: the model's own layers recompute too.</summary>
+    protected bool RecomputeActivations { get; private set; }
 
     /// <summary>The item embedding matrix [n_items, hidden] (state-dict name <c>item_embedding.weight</c>).</summary>
     /// <remarks>Virtual so that a model (or a test double) can score against another output matrix.</remarks>
@@ -104,9 +108,29 @@ public abstract class SequentialRecommender : nn.Module
     /// <summary>Looks up the item embeddings of <paramref name="itemSeq"/> [B, L] → [B, L, hidden].</summary>
     protected Tensor EmbedItems(Tensor itemSeq)
     {
+        CheckItemSeq(itemSeq);
+        return item_embedding.call(itemSeq);
+    }
+
+    /// <summary>
+    /// <c>norm(item_emb[itemSeq] + positions)</c> [B, L, hidden], where positions are the first L rows of
+    /// <paramref name="positionTable"/> [max_item_list_length, hidden] (none if null). With recomputation one node that
+    /// keeps only the ids for backward (<see cref="RecomputedEmbeddingNorm"/>).
+    /// </summary>
+    protected Tensor NormalizedItemEmbeddings(Tensor itemSeq, Tensor? positionTable, LayerNorm norm, double layerNormEps)
+    {
+        CheckItemSeq(itemSeq);
+        using var positions = positionTable?.narrow(0, 0, itemSeq.shape[1]);
+        if (RecomputeActivations)
+            return RecomputedEmbeddingNorm.Apply(itemSeq, item_embedding.weight!, positions, norm.weight!, norm.bias!, layerNormEps);
+        var items = item_embedding.call(itemSeq);
+        return norm.call(positions is null ? items : items.add_(positions));
+    }
+
+    private void CheckItemSeq(Tensor itemSeq)
+    {
         if (itemSeq.dim() != 2 || itemSeq.shape[1] > Context.MaxSeqLength)
             throw new ArgumentException($"item_seq must be [B, L] with L <= max_item_list_length ({Context.MaxSeqLength}), got [{string.Join(", ", itemSeq.shape)}]", nameof(itemSeq));
-        return item_embedding.call(itemSeq);
     }
 
     /// <summary>
