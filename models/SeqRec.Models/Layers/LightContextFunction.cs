@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models.Layers;

@@ -41,7 +41,7 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
 
         var (itemSeq, itemWeight) = (tensors[0], tensors[1]);
         var output = empty(itemSeq.shape[0], itemSeq.shape[1], itemWeight.shape[1], itemWeight.dtype, itemWeight.device);
-        foreach (var (start, count) in Blocks(itemSeq.shape[0], settings.SequencesPerBlock))
+        foreach (var (start, count) in RowBlocks.Of(itemSeq.shape[0], settings.SequencesPerBlock))
         {
             using var scope = NewDisposeScope();
             var rows = itemWeight.index_select(0, itemSeq.narrow(0, start, count).flatten()).view(count, itemSeq.shape[1], -1);
@@ -62,7 +62,7 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
         var gradWeight = zeros_like(itemWeight);
         var gradPositions = settings.HasPositions ? zeros_like(saved[2]) : null;
         var (gradNormWeight, gradNormBias) = (zeros_like(saved[3]), zeros_like(saved[4]));
-        foreach (var (start, count) in Blocks(itemSeq.shape[0], settings.SequencesPerBlock))
+        foreach (var (start, count) in RowBlocks.Of(itemSeq.shape[0], settings.SequencesPerBlock))
         {
             using var blockScope = NewDisposeScope();
             using var gradMode = enable_grad();
@@ -87,10 +87,5 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
     {
         var summed = settings.HasPositions ? rows.add(positions) : rows;
         return nn.functional.layer_norm(summed, [rows.shape[^1]], normWeight, normBias, settings.LayerNormEps);
-    }
-
-    private static IEnumerable<(long Start, long Count)> Blocks(long sequences, long perBlock)
-    {
-        for (long start = 0; start < sequences; start += perBlock) yield return (start, Math.Min(perBlock, sequences - start));
     }
 }
