@@ -18,6 +18,8 @@ internal static class FusedLinear
     /// </summary>
     public static Tensor[] Apply(Tensor input, int piecesPerLayer, params Linear[] layers)
     {
+        if (layers.Any(l => l.weight!.shape[0] != layers[0].weight!.shape[0]))
+            throw new ArgumentException("fused layers must have the same output size", nameof(layers));
         using var weight = cat(layers.Select(l => l.weight!).ToArray(), 0);
         using var bias = cat(layers.Select(l => l.bias!).ToArray(), 0);
         using var output = nn.functional.linear(input, weight, bias);

@@ -68,10 +68,11 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
             using var gradMode = enable_grad();
             var ids = itemSeq.narrow(0, start, count).flatten();
             var rows = itemWeight.index_select(0, ids).view(count, itemSeq.shape[1], hidden).requires_grad_();
-            Tensor[] leaves = [rows, saved[2].detach().requires_grad_(), saved[3].detach().requires_grad_(), saved[4].detach().requires_grad_()];
-            var block = Normalized(rows, leaves[1], leaves[2], leaves[3], settings);
-            var grads = autograd.grad([block], settings.HasPositions ? leaves : [leaves[0], leaves[2], leaves[3]],
-                [gradOutput.narrow(0, start, count)]);
+            var positions = settings.HasPositions ? saved[2].detach().requires_grad_() : saved[2];
+            var (normWeight, normBias) = (saved[3].detach().requires_grad_(), saved[4].detach().requires_grad_());
+            var block = Normalized(rows, positions, normWeight, normBias, settings);
+            Tensor[] leaves = settings.HasPositions ? [rows, positions, normWeight, normBias] : [rows, normWeight, normBias];
+            var grads = autograd.grad([block], leaves, [gradOutput.narrow(0, start, count)]);
             gradWeight.index_add_(0, ids, grads[0].view(-1, hidden), 1);
             if (gradPositions is not null) gradPositions.add_(grads[1]);
             gradNormWeight.add_(grads[^2]);
