@@ -14,15 +14,20 @@ public class FastDropoutTests
     [InlineData(0.9)]
     public void Keeps_each_element_with_probability_one_minus_p_and_rescales(double p)
     {
+        const int count = 400_001;
         using var dropout = new FastDropout(p);
         dropout.train();
-        using var input = ones(400_001);
+        torch.manual_seed(17);
+        using var input = ones(count);
         using var output = dropout.call(input);
         var values = output.data<float>().ToArray();
         var kept = values.Count(v => v != 0);
         Assert.InRange(kept / (double)values.Length, 1 - p - 0.005, 1 - p + 0.005);
         Assert.All(values.Where(v => v != 0).Distinct(), v => Assert.Equal(1 / (1 - p), v, 5));
-        Assert.Equal(1.0, values.Average(), 2);
+        // The mean is 1 in expectation with standard deviation sqrt(p / ((1 - p) n)): 0.0047 at p = 0.9, so a fixed
+        // two-decimal check failed for about one seed in four. Five deviations.
+        var deviation = Math.Sqrt(p / ((1 - p) * count));
+        Assert.InRange(values.Average(), 1 - 5 * deviation, 1 + 5 * deviation);
     }
 
     [Fact]
