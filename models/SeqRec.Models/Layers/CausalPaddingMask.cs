@@ -12,16 +12,18 @@ namespace SeqRec.Models.Layers;
 /// <remarks>
 /// Adding both factors gives -20000 where a key is both in the future and padding. After the softmax this is the same
 /// 0 as -10000 (both underflow exp in float32), because no query row is masked entirely: key 0 is always a real item
-/// and always visible.
+/// and always visible. For the same reason a future key can simply be skipped (<see cref="MaskedSoftmaxKernels"/>):
+/// its probability is exactly 0 either way.
 /// </remarks>
 public sealed class CausalPaddingMask : IDisposable
 {
     private const float Blocked = -10000f;
 
-    private CausalPaddingMask(Tensor queryKey, Tensor key)
+    private CausalPaddingMask(Tensor queryKey, Tensor key, Tensor? queryPositions)
     {
         QueryKey = queryKey;
         Key = key;
+        QueryPositions = queryPositions;
     }
 
     /// <summary>The causal term: [L, L] for every query row, or [B, 1, 1, L] for one query row per sequence.</summary>
@@ -29,6 +31,12 @@ public sealed class CausalPaddingMask : IDisposable
 
     /// <summary>The key-padding term, [B, 1, 1, L].</summary>
     public Tensor Key { get; }
+
+    /// <summary>
+    /// Where each sequence's one query row sits, [B] (int64), after <see cref="AtRows"/>; null when every position is a
+    /// query row. A query at position i sees keys 0..i.
+    /// </summary>
+    public Tensor? QueryPositions { get; }
 
     /// <summary>The mask of right-padded item sequences <paramref name="itemSeq"/> [B, L].</summary>
     public static CausalPaddingMask For(Tensor itemSeq)
@@ -39,7 +47,7 @@ public sealed class CausalPaddingMask : IDisposable
         var causal = zeros(length, length, ScalarType.Float32, itemSeq.device).masked_fill_(future, Blocked);
         var padding = zeros(batch, 1, 1, length, ScalarType.Float32, itemSeq.device)
             .masked_fill_(itemSeq.eq(SequentialRecommender.PaddingId).view(batch, 1, 1, length), Blocked);
-        return new CausalPaddingMask(causal.MoveToOuterDisposeScope(), padding.MoveToOuterDisposeScope());
+        return new CausalPaddingMask(causal.MoveToOuterDisposeScope(), padding.MoveToOuterDisposeScope(), null);
     }
 
     /// <summary>The mask for query rows <paramref name="rows"/> [B] only (one per sequence): terms [B, 1, 1, L].</summary>
@@ -49,15 +57,7 @@ public sealed class CausalPaddingMask : IDisposable
         var causalRows = QueryKey.dim() == 2
             ? QueryKey.index_select(0, rows).view(batch, 1, 1, -1)
             : throw new InvalidOperationException("the mask is already restricted to one row per sequence");
-        return new CausalPaddingMask(causalRows, Key.alias());
-    }
-
-    /// <summary>Adds the mask to one head's attention scores [B, Lq, L] in place.</summary>
-    public Tensor AddTo_(Tensor scores)
-    {
-        using var queryKey = QueryKey.dim() == 2 ? QueryKey.alias() : QueryKey.squeeze(1);
-        using var key = Key.squeeze(1);
-        return scores.add_(queryKey).add_(key);
+        return new CausalPaddingMask(causalRows, Key.alias(), rows.dtype == ScalarType.Int64 ? rows.alias() : rows.to_type(ScalarType.Int64));
     }
 
     /// <summary>The dense additive mask [B, 1, Lq, L] with RecBole's exact values.</summary>
@@ -71,5 +71,6 @@ public sealed class CausalPaddingMask : IDisposable
     {
         QueryKey.Dispose();
         Key.Dispose();
+        QueryPositions?.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
@@ -23,7 +22,7 @@ internal static unsafe class DropoutKernels
     /// <summary>Writes the keep mask (1 = keep) for <paramref name="seed"/> into <paramref name="mask"/>, a contiguous uint8 tensor.</summary>
     public static void FillMask(Tensor mask, ulong seed, uint dropBelow) =>
         ForEachChunk(mask.numel(), seed, (start, length, keyLow, keyHigh) =>
-            DrawChunk(null, null, (byte*)Address(mask) + start, length, keyLow, keyHigh, dropBelow, 0f));
+            DrawChunk(null, null, (byte*)TensorMemory.Address(mask) + start, length, keyLow, keyHigh, dropBelow, 0f));
 
     /// <summary>
     /// Draws the mask into <paramref name="mask"/> and writes <c>input · keep · scale</c> into <paramref name="output"/>
@@ -31,7 +30,7 @@ internal static unsafe class DropoutKernels
     /// </summary>
     public static void DrawAndApply(Tensor input, Tensor output, Tensor mask, ulong seed, uint dropBelow, float scale)
     {
-        var (source, target, keep) = (Address(input), Address(output), Address(mask));
+        var (source, target, keep) = (TensorMemory.Address(input), TensorMemory.Address(output), TensorMemory.Address(mask));
         ForEachChunk(mask.numel(), seed, (start, length, keyLow, keyHigh) =>
             DrawChunk((float*)source + start, (float*)target + start, (byte*)keep + start, length, keyLow, keyHigh, dropBelow, scale));
     }
@@ -39,16 +38,9 @@ internal static unsafe class DropoutKernels
     /// <summary><c>output = input · keep · scale</c> for a saved mask (contiguous tensors; output may be input).</summary>
     public static void Apply(Tensor input, Tensor mask, Tensor output, float scale)
     {
-        var (source, target, keep) = (Address(input), Address(output), Address(mask));
+        var (source, target, keep) = (TensorMemory.Address(input), TensorMemory.Address(output), TensorMemory.Address(mask));
         ForEachChunk(mask.numel(), (_, start, length) =>
             ApplyChunk((float*)source + start, (float*)target + start, (byte*)keep + start, length, scale));
-    }
-
-    /// <summary>The address of element 0 (a one-element view keeps the span small even for tensors over 2 GB).</summary>
-    private static nint Address(Tensor tensor)
-    {
-        using var first = tensor.view(-1).narrow(0, 0, 1);
-        return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
     }
 
     private delegate void ChunkBody(int chunk, long start, int length);
@@ -70,9 +62,42 @@ internal static unsafe class DropoutKernels
     private static void ForEachChunk(long count, ulong seed, KeyedChunkBody body) =>
         ForEachChunk(count, (chunk, start, length) =>
         {
-            var key = SplitMix64(seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
-            body(start, length, (uint)key, (uint)(key >> 32));
+            var (low, high) = ChunkKey(seed, chunk);
+            body(start, length, low, high);
         });
+
+    private static (uint Low, uint High) ChunkKey(ulong seed, long chunk)
+    {
+        var key = SplitMix64(seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
+        return ((uint)key, (uint)(key >> 32));
+    }
+
+    /// <summary>
+    /// What the mask drawn for <paramref name="seed"/> multiplies the element at flat <paramref name="index"/> by:
+    /// <paramref name="scale"/> if kept, 0 if dropped. The same mask as <see cref="FillMask"/> and
+    /// <see cref="DrawAndApply"/>, for kernels that fuse dropout into other work.
+    /// </summary>
+    public static float Multiplier(ulong seed, long index, uint dropBelow, float scale)
+    {
+        var (low, high) = ChunkKey(seed, index / ChunkElements);
+        return Hash((uint)(index % ChunkElements), low, high) >= dropBelow ? scale : 0f;
+    }
+
+    /// <summary><see cref="Multiplier"/> for the eight elements from flat <paramref name="index"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multipliers(ulong seed, long index, uint dropBelow, float scale)
+    {
+        var chunk = index / ChunkElements;
+        if ((index + 7) / ChunkElements != chunk)
+            return Vector256.Create(Multiplier(seed, index, dropBelow, scale), Multiplier(seed, index + 1, dropBelow, scale),
+                Multiplier(seed, index + 2, dropBelow, scale), Multiplier(seed, index + 3, dropBelow, scale),
+                Multiplier(seed, index + 4, dropBelow, scale), Multiplier(seed, index + 5, dropBelow, scale),
+                Multiplier(seed, index + 6, dropBelow, scale), Multiplier(seed, index + 7, dropBelow, scale));
+        var (low, high) = ChunkKey(seed, chunk);
+        var lanes = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create((uint)(index % ChunkElements));
+        var kept = Vector256.GreaterThanOrEqual(Hash(lanes, Vector256.Create(low), Vector256.Create(high)), Vector256.Create(dropBelow));
+        return (kept & Vector256.Create(scale).AsUInt32()).AsSingle();
+    }
 
     // Straight to optimised code: a tier-0 (unoptimised) Vector256 loop is ten times slower, and a few hundred calls
     // per mask are not always enough for tiered compilation to promote it in time.

@@ -63,6 +63,17 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
         return (KeepMask(shape, device), 1.0 / (1.0 - _p));
     }
 
+    /// <summary>
+    /// The mask this dropout would apply now, as a stream for kernels that fuse dropout into other work (null: the
+    /// identity). Draws from torch's generator exactly as <see cref="Module{T,TResult}.call"/> would, and gives the same
+    /// mask for the same elements.
+    /// </summary>
+    internal DropoutDraw? NextDraw()
+    {
+        if (!training || _p == 0) return null;
+        return new DropoutDraw(NextSeed(), DropBelow, _p == 1 ? 0f : (float)(1.0 / (1.0 - _p)));
+    }
+
     /// <summary>A uint8 tensor, 1 where an element is kept and 0 where it is dropped, drawn from a stream seeded by torch's generator.</summary>
     public Tensor KeepMask(long[] shape, Device device) => KeepMask(shape, device, NextSeed());
 

@@ -7,8 +7,9 @@ namespace SeqRec.Models.Layers;
 /// SASRec's self-attention block (RecBole's <c>MultiHeadAttention</c>), post-LN:
 /// <c>LayerNorm(x + dropout(dense(softmax(q·kᵀ/sqrt(dh) + mask)·v)))</c>, with attention dropout on the probabilities.
 /// Without attention dropout (evaluation, or attn_dropout_prob 0) the attention runs through libtorch's fused
-/// scaled_dot_product_attention; in training the probabilities are materialised once for <see cref="FastDropout"/>,
-/// which is much cheaper than the fused kernel's own per-element Bernoulli dropout. Queries, keys and values that read
+/// scaled_dot_product_attention; in training the probabilities are materialised once, scaled, masked, normalised and
+/// dropped in one pass (<see cref="AttentionProbabilities"/>), which is much cheaper than the fused kernel's own
+/// per-element Bernoulli dropout. Queries, keys and values that read
 /// the same rows are projected by one GEMM (<see cref="FusedLinear"/>), and attention runs head by head.
 /// </summary>
 public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Tensor>
@@ -90,20 +91,10 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     private static Tensor FusedAttention(Tensor q, Tensor k, Tensor v, Tensor denseMask) =>
         nn.functional.scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), denseMask).squeeze(1);
 
-    /// <summary>
-    /// One head's softmax(q·kᵀ·scale + mask) with attention dropout, times v. Each [B, Lq, L] intermediate is released
-    /// as soon as the next one exists (autograd keeps only what backward needs: the probabilities, the byte mask and
-    /// the dropped probabilities), which bounds the forward peak at long sequences.
-    /// </summary>
+    /// <summary>One head's dropout(softmax(q·kᵀ·scale + mask))·v; the probabilities come from one fused node.</summary>
     private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
     {
-        var scores = mask.AddTo_(q.bmm(k.transpose(1, 2)).mul_(_scale));
-        var probs = scores.softmax(-1);
-        scores.Dispose();
-        var dropped = attn_dropout.call(probs);
-        probs.Dispose();
-        var context = dropped.bmm(v);
-        dropped.Dispose();
-        return context;
+        using var dropped = AttentionProbabilities.Apply(q, k, mask, _scale, attn_dropout.NextDraw());
+        return dropped.bmm(v);
     }
 }
