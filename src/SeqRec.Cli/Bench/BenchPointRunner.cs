@@ -11,7 +11,7 @@ namespace SeqRec.Cli.Bench;
 /// <summary>
 /// Measures one (model, sequence length) point in this process: training epochs through the real trainer (the first
 /// is a warm-up and not counted), full-ranking evaluation of the test split, inference latency at batch 1 and 256, and
-/// the process's peak resident memory. With <c>full</c>, trains to early stopping and records the test metrics.
+/// the process's peak resident memory, both when training ends and at the end. With <c>full</c>, trains to early stopping and records the test metrics.
 /// </summary>
 internal static class BenchPointRunner
 {
@@ -47,6 +47,7 @@ internal static class BenchPointRunner
             if (measured.Count == 0) measured = result.History.Select(e => e.TrainSeconds).ToList();
         }
 
+        var trainingPeak = ProcessMemory.PeakResident();
         var model = experiment.Model;
         model.eval();
         var test = experiment.Dataset.Test;
@@ -75,6 +76,7 @@ internal static class BenchPointRunner
             LatencyMsBatch1 = LatencyPerUser(model, test, 1),
             LatencyMsBatch256 = LatencyPerUser(model, test, 256),
             PeakRssBytes = ProcessMemory.PeakResident(),
+            TrainingPeakRssBytes = trainingPeak,
             TestMetrics = full && result is not null ? result.Test.ToDictionary(k => k.Key, k => k.Value) : new Dictionary<string, double>(),
             BestEpoch = full ? result?.BestEpoch : null,
         };

@@ -35,6 +35,12 @@ public sealed record BenchPoint
 
     public required long PeakRssBytes { get; init; }
 
+    /// <summary>
+    /// The process's peak resident memory when training ended, before evaluation and the latency runs (which can add
+    /// their own high-water mark at long sequences); null in results written before it was measured.
+    /// </summary>
+    public long? TrainingPeakRssBytes { get; init; }
+
     /// <summary>Test metrics after training to early stopping (<c>--full</c>), else empty.</summary>
     public IReadOnlyDictionary<string, double> TestMetrics { get; init; } = new Dictionary<string, double>();
 
