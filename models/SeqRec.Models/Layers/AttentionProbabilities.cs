@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models.Layers;
@@ -41,6 +42,7 @@ internal sealed class AttentionProbabilities : autograd.SingleTensorFunction<Att
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        ReturnedGradients.ReleaseEarlier();
         using var scope = NewDisposeScope();
         using var incoming = gradOutput;
         var saved = ctx.get_saved_variables();
@@ -50,8 +52,7 @@ internal sealed class AttentionProbabilities : autograd.SingleTensorFunction<Att
         MaskedSoftmaxKernels.Backward(gradOutput.contiguous(), probs, gradScores, QueryPositions(positions), settings.Scale, settings.Dropout);
         var gradQueries = gradScores.bmm(keys);
         var gradKeys = gradScores.transpose(1, 2).bmm(queries);
-        // The returned tensors must outlive this call: libtorch takes its references after backward returns.
-        return [gradQueries.MoveToOuterDisposeScope(), gradKeys.MoveToOuterDisposeScope(), null!, null!, null!];
+        return ReturnedGradients.Hand(gradQueries, gradKeys, null, null, null);
     }
 
     private static Tensor? QueryPositions(Tensor positions) => positions.numel() == 0 ? null : positions;

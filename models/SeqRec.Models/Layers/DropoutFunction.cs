@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models.Layers;
@@ -33,13 +34,13 @@ internal sealed class DropoutFunction : autograd.SingleTensorFunction<DropoutFun
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        ReturnedGradients.ReleaseEarlier();
         using var scope = NewDisposeScope();
         using var incoming = gradOutput;
         var mask = ctx.get_saved_variables()[0];
         var gradient = gradOutput.contiguous();
         var gradInput = empty_like(gradient);
         DropoutKernels.Apply(gradient, mask, gradInput, (float)ctx.get_data("scale"));
-        // The returned tensor must outlive this call: libtorch takes its reference after backward returns.
-        return [gradInput.MoveToOuterDisposeScope(), null!, null!, null!, null!];
+        return ReturnedGradients.Hand(gradInput, null, null, null, null);
     }
 }

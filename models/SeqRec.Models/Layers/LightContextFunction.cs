@@ -47,6 +47,7 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        ReturnedGradients.ReleaseEarlier();
         using var scope = NewDisposeScope();
         using var incoming = gradOutput;
         var saved = ctx.get_saved_variables();
@@ -71,9 +72,7 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
             gradItemProbs.narrow(0, start, count).copy_(gradHeads.matmul(interests.narrow(0, start, count).transpose(-2, -1)));
             gradInterests.narrow(0, start, count).copy_(itemProbs.narrow(0, start, count).transpose(-2, -1).matmul(gradHeads));
         }
-        // The returned tensors must outlive this call: libtorch takes its references after backward returns.
-        return [gradProbs.MoveToOuterDisposeScope(), gradValues.MoveToOuterDisposeScope(), gradItemProbs.MoveToOuterDisposeScope(),
-            gradInterests.MoveToOuterDisposeScope(), null!];
+        return ReturnedGradients.Hand(gradProbs, gradValues, gradItemProbs, gradInterests, null);
     }
 
     private static (long Batch, long Length, long Heads, long HeadSize) Shape(Tensor probs, Tensor values) =>

@@ -59,6 +59,7 @@ internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<Reco
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        ReturnedGradients.ReleaseEarlier();
         // TorchSharp hands backward its own references to the saved tensors and the incoming gradient; left to the
         // step's dispose scope they would keep [rows, d] tensors alive through the rest of backward.
         using var scope = NewDisposeScope();
@@ -83,8 +84,7 @@ internal sealed class RecomputedFeedForward : autograd.SingleTensorFunction<Reco
             gradInputRows.narrow(0, start, count).copy_(grads[0]);
             for (var i = 0; i < gradWeights.Length; i++) gradWeights[i].add_(grads[i + 1]);
         }
-        // The returned tensors must outlive this call: libtorch takes its references after backward returns.
-        return [gradInput.MoveToOuterDisposeScope(), .. gradWeights.Select(g => g.MoveToOuterDisposeScope()), null!, null!];
+        return ReturnedGradients.Hand([gradInput, .. gradWeights, null, null]);
     }
 
     /// <summary>The sublayer on one block of rows, with the dropout given by its mask.</summary>

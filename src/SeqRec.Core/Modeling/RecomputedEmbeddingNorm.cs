@@ -52,6 +52,7 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        ReturnedGradients.ReleaseEarlier();
         // Disposed here, not left to the step's scope, so that no [B, L, d] tensor outlives this call (as in the models' recomputed feed-forward).
         using var scope = NewDisposeScope();
         using var incoming = gradOutput;
@@ -79,9 +80,7 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
             gradNormBias.add_(grads[^1]);
         }
         gradWeight[SequentialRecommender.PaddingId].zero_();
-        // The returned tensors must outlive this call: libtorch takes its references after backward returns.
-        return [null!, gradWeight.MoveToOuterDisposeScope(), gradPositions?.MoveToOuterDisposeScope()!,
-            gradNormWeight.MoveToOuterDisposeScope(), gradNormBias.MoveToOuterDisposeScope(), null!];
+        return ReturnedGradients.Hand(null, gradWeight, gradPositions, gradNormWeight, gradNormBias, null);
     }
 
     private static Tensor Normalized(Tensor rows, Tensor positions, Tensor normWeight, Tensor normBias, Settings settings)
