@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ namespace SeqRec.Models.Layers;
 /// pass), so nothing [B, h, L, L] is ever built (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would expand
 /// and copy the position matrix per row). State-dict names and parameters are the reference's.
 /// </remarks>
-public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>, IRecomputesActivations
 {
     private readonly Linear query;
     private readonly Linear key;
@@ -83,7 +84,42 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
     /// projected either: both the interests and the position term are weighted sums of values whose weights are known
     /// first, so the sums are taken over the input and projected afterwards (see <see cref="PooledInterests"/>).
     /// </summary>
+    /// <remarks>
+    /// With <see cref="RecomputeActivations"/> this runs a block of sequences at a time and is recomputed in backward
+    /// (<see cref="BlockRecomputation"/>): it reads its input five ways (two linear maps, two weighted sums, the residual
+    /// row), and plain autograd makes an input-sized gradient for each before summing them, the largest transient of a
+    /// LightSANs step at long sequences.
+    /// </remarks>
     public Tensor ForwardAt(Tensor input, Tensor positionEmbedding, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, hidden) = (input.shape[0], input.shape[2]);
+        var positionProbs = PositionProbs(positionEmbedding);
+        var itemDropout = attn_dropout.DrawMask([batch, _heads, 1, attpooling_key.Interests], input.device);
+        var outputDropout = out_dropout.DrawMask([batch, 1, hidden], input.device);
+        if (!RecomputeActivations)
+            return RowsOf(input, rows, positionProbs, itemDropout, outputDropout).MoveToOuterDisposeScope();
+
+        // Dropout masks are drawn here, once, and cut into blocks with the input: backward must see the same ones.
+        var blocked = new List<Tensor> { input, rows };
+        var itemMaskAt = itemDropout is { } item ? Append(blocked, item.Keep) : -1;
+        var outputMaskAt = outputDropout is { } output ? Append(blocked, output.Keep) : -1;
+        return BlockRecomputation.Apply(
+            (block, shared) => RowsOf(block[0], block[1], shared[0],
+                itemMaskAt < 0 ? null : (block[itemMaskAt], itemDropout!.Value.Scale),
+                outputMaskAt < 0 ? null : (block[outputMaskAt], outputDropout!.Value.Scale)),
+            [.. blocked], [positionProbs, .. parameters()], Math.Max(1, RecomputeBlockElements / Math.Max(1, input.shape[1] * hidden)))
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Elements of input per recomputed block of sequences (16 MiB of float32); tests lower it to cover several blocks.</summary>
+    internal long RecomputeBlockElements { get; set; } = 1 << 22;
+
+    public bool RecomputeActivations { get; set; }
+
+    /// <summary><see cref="ForwardAt"/>'s arithmetic, with the dropout masks given.</summary>
+    private Tensor RowsOf(Tensor input, Tensor rows, Tensor positionProbs, (Tensor Keep, double Scale)? itemDropout,
+        (Tensor Keep, double Scale)? outputDropout)
     {
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
@@ -91,18 +127,28 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         var (scoreWeight, scoreBias) = InterestScoreRows();
         var (valueInterests, keyInterests) = PooledInterests(input, nn.functional.linear(input, scoreWeight, scoreBias));
         var allItemProbs = ItemProbs(input, keyInterests);                                           // [B, h, L, k]
-        var itemProbs = allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3]));
-        var itemContext = attn_dropout.call(itemProbs).matmul(Heads.Split(valueInterests, _heads));  // [B, h, 1, dh]
+        var itemProbs = Dropped(allItemProbs.gather(2, rows.view(batch, 1, 1, 1).expand(batch, _heads, 1, allItemProbs.shape[3])), itemDropout);
+        var itemContext = itemProbs.matmul(Heads.Split(valueInterests, _heads));                     // [B, h, 1, dh]
         // Σ_j p_j·(x_j·Wᵀ + b) = (Σ_j p_j·x_j)·Wᵀ + (Σ_j p_j)·b per head; the rows of p do not sum to 1 (softmax over dim -2).
-        var positionProbs = PositionProbs(positionEmbedding).index_select(1, rows).transpose(0, 1);   // [B, h, L]
+        var positionRows = positionProbs.index_select(1, rows).transpose(0, 1);                      // [B, h, L]
         var valueWeight = value.weight!.view(_heads, headSize, hidden).transpose(1, 2);               // [h, d, dh]
-        var positionContext = positionProbs.matmul(input).unsqueeze(2).matmul(valueWeight)            // [B, h, 1, dh]
-            .add_(positionProbs.sum(-1, keepdim: true).unsqueeze(-1).mul(value.bias!.view(_heads, 1, headSize)));
+        var positionContext = positionRows.matmul(input).unsqueeze(2).matmul(valueWeight)             // [B, h, 1, dh]
+            .add_(positionRows.sum(-1, keepdim: true).unsqueeze(-1).mul(value.bias!.view(_heads, 1, headSize)));
         var context = Heads.Merge(itemContext.add_(positionContext));                                 // [B, 1, d]
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden));
-        var output = out_dropout.ApplyInPlace(dense.call(context));
+        var output = Dropped(dense.call(context), outputDropout);
         return LayerNorm.call(output.add_(inputRows)).MoveToOuterDisposeScope();
     }
+
+    private static int Append(List<Tensor> list, Tensor tensor)
+    {
+        list.Add(tensor);
+        return list.Count - 1;
+    }
+
+    /// <summary>Dropout by a mask drawn beforehand (as <see cref="FastDropout"/> applies it), or none.</summary>
+    private static Tensor Dropped(Tensor x, (Tensor Keep, double Scale)? dropout) =>
+        dropout is { } d ? x.mul(d.Keep).mul_(d.Scale) : x;
 
     /// <summary>
     /// One GEMM over every row gives the values and both aggregations' interest scores; the interests then pool the

@@ -60,9 +60,11 @@ public class RecomputedFeedForwardTests
         }, SeqRecModels.All);
         Assert.True(config.Trainer.RecomputeActivations);
         using var model = (SequentialRecommender)config.Model.Create(config.ModelConfig, new ModelContext(20, 6));
-        Assert.All(FeedForwards(model), block => Assert.False(block.RecomputeActivations));
+        Assert.Equal(layers, FeedForwards(model).Count());
+        Assert.All(Recomputing(model), module => Assert.False(module.RecomputeActivations));
 
-        Assert.Equal(layers, model.UseActivationRecomputation());
+        Assert.Equal(Recomputing(model).Count(), model.UseActivationRecomputation());
+        Assert.All(Recomputing(model), module => Assert.True(module.RecomputeActivations));
         Assert.All(FeedForwards(model), block => Assert.True(block.RecomputeActivations));
     }
 
@@ -94,6 +96,9 @@ public class RecomputedFeedForwardTests
         }
         return losses;
     }
+
+    private static IEnumerable<IRecomputesActivations> Recomputing(nn.Module model) =>
+        model.named_modules().Select(pair => pair.module).OfType<IRecomputesActivations>();
 
     private static IEnumerable<FeedForward> FeedForwards(nn.Module model) =>
         model.named_modules().Select(pair => pair.module).OfType<FeedForward>();
