@@ -6,9 +6,16 @@ namespace SeqRec.Models.Layers;
 
 /// <summary>
 /// RecBole's point-wise feed-forward block, post-LN: <c>LayerNorm(x + dropout(dense_2(act(dense_1(x)))))</c>.
-/// There is no dropout after the activation. With <see cref="RecomputeActivations"/> only the block's input and dropout
-/// mask are kept for backward; everything else is recomputed there (<see cref="RecomputedFeedForward"/>).
+/// There is no dropout after the activation.
 /// </summary>
+/// <remarks>
+/// With <see cref="RecomputeActivations"/> the block runs a block of rows at a time and keeps only its input and the
+/// dropout's byte mask for backward, which recomputes the rest (<see cref="BlockRecomputation"/>). Plain autograd keeps
+/// act's input and output, two [rows, inner] tensors (1.7 GB per layer at batch 2048, L = 400, inner 256), plus the
+/// LayerNorm's input, and allocates a full-size tensor for each intermediate and each of their gradients (at long
+/// sequences each one is freshly mapped and page-faulted); blocks are small enough to be reused from the heap. The
+/// price is running dense_1, act and dense_2 once more.
+/// </remarks>
 public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivations
 {
     private readonly Linear dense_1;
@@ -16,7 +23,6 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     private readonly LayerNorm LayerNorm;
     private readonly FastDropout dropout;
     private readonly Activation _activation;
-    private readonly double _layerNormEps;
 
     public FeedForward(int hiddenSize, int innerSize, double hiddenDropoutProb, Activation hiddenAct, double layerNormEps)
         : base(nameof(FeedForward))
@@ -26,14 +32,17 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
         dropout = new FastDropout(hiddenDropoutProb);
         _activation = hiddenAct;
-        _layerNormEps = layerNormEps;
         RegisterComponents();
     }
 
     public bool RecomputeActivations { get; set; }
 
-    /// <summary>Rows per recomputation block; tests lower it to cover several blocks with tiny inputs.</summary>
-    internal long RecomputeBlockRows { get; set; } = RecomputedFeedForward.DefaultBlockRows;
+    /// <summary>
+    /// Rows per recomputation block: 16 Ki rows is 16 MiB of inner activations at inner size 256. Small on purpose:
+    /// blocks live on the heap (below the allocator's mmap threshold), and the heap keeps its high-water mark for the
+    /// whole run. Tests lower it to cover several blocks with tiny inputs.
+    /// </summary>
+    internal long RecomputeBlockRows { get; set; } = 16384;
 
     public override Tensor forward(Tensor input)
     {
@@ -47,9 +56,21 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     private Tensor Recomputed(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var mask = dropout.DrawMask(input.shape, input.device);
-        Tensor[] weights = [dense_1.weight!, dense_1.bias!, dense_2.weight!, dense_2.bias!, LayerNorm.weight!, LayerNorm.bias!];
-        return RecomputedFeedForward.Apply(input, weights, _activation, mask?.Keep, mask?.Scale ?? 1.0, _layerNormEps,
-            RecomputeBlockRows).MoveToOuterDisposeScope();
+        var rows = input.reshape(-1, input.shape[^1]);
+        // The mask is drawn once, here, and cut into blocks with the rows: backward must apply the same one.
+        var dropped = dropout.DrawMask(input.shape, input.device);
+        Tensor[] blocked = dropped is { } mask ? [rows, mask.Keep.reshape(rows.shape)] : [rows];
+        var scale = dropped?.Scale ?? 1.0;
+        var output = BlockRecomputation.Apply(
+            (block, _) => Sublayer(block[0], block.Count > 1 ? block[1] : null, scale), blocked, [.. parameters()], RecomputeBlockRows);
+        return output.view(input.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The sublayer on rows, with the dropout given by its byte mask (applied as <see cref="FastDropout"/> applies it, bit for bit).</summary>
+    private Tensor Sublayer(Tensor rows, Tensor? keep, double keptScale)
+    {
+        var hidden = dense_2.call(Activations.Apply(_activation, dense_1.call(rows)));
+        if (keep is not null) hidden = hidden.mul(keep).mul_(keptScale);
+        return LayerNorm.call(hidden.add_(rows));
     }
 }
