@@ -47,13 +47,25 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     public override Tensor forward(Tensor input)
     {
         // Blocked in evaluation too: with no gradient to keep, blocks only lower the peak (inner activations never exist whole).
-        if (RecomputeActivations) return Recomputed(input);
+        if (RecomputeActivations) return Recomputed(input, null);
         using var scope = NewDisposeScope();
         var hidden = dropout.ApplyInPlace(dense_2.call(Activations.Apply(_activation, dense_1.call(input))));
         return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Recomputed(Tensor input)
+    /// <summary>
+    /// The block applied to <c>inputNorm(preNorm)</c>, the post-LN output of the sublayer before it. When recomputing,
+    /// the norm runs inside the blocks too: its output never exists whole and is not kept for backward, where plain
+    /// autograd kept both its input and its output (two [B, L, d] tensors).
+    /// </summary>
+    public Tensor ForwardAfter(LayerNorm inputNorm, Tensor preNorm)
+    {
+        if (RecomputeActivations) return Recomputed(preNorm, inputNorm);
+        using var normalized = inputNorm.call(preNorm);
+        return forward(normalized);
+    }
+
+    private Tensor Recomputed(Tensor input, LayerNorm? inputNorm)
     {
         using var scope = NewDisposeScope();
         var rows = input.reshape(-1, input.shape[^1]);
@@ -61,8 +73,10 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
         var dropped = dropout.DrawMask(input.shape, input.device);
         Tensor[] blocked = dropped is { } mask ? [rows, mask.Keep.reshape(rows.shape)] : [rows];
         var scale = dropped?.Scale ?? 1.0;
+        Tensor[] weights = [.. parameters(), .. inputNorm?.parameters() ?? []];
         var output = BlockRecomputation.Apply(
-            (block, _) => Sublayer(block[0], block.Count > 1 ? block[1] : null, scale), blocked, [.. parameters()], RecomputeBlockRows);
+            (block, _) => Sublayer(inputNorm is null ? block[0] : inputNorm.call(block[0]), block.Count > 1 ? block[1] : null, scale),
+            blocked, weights, RecomputeBlockRows);
         return output.view(input.shape).MoveToOuterDisposeScope();
     }
 

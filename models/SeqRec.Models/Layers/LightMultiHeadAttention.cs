@@ -69,12 +69,22 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     public override Tensor forward(Tensor input, Tensor positionEmbedding)
     {
         using var scope = NewDisposeScope();
+        return LayerNorm.call(ForwardBeforeNorm(input, positionEmbedding)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The block's final LayerNorm (state-dict name <c>LayerNorm</c>).</summary>
+    internal LayerNorm OutputNorm => LayerNorm;
+
+    /// <summary>The block without its final LayerNorm (<see cref="OutputNorm"/>), for a next block that applies it itself.</summary>
+    public Tensor ForwardBeforeNorm(Tensor input, Tensor positionEmbedding)
+    {
+        using var scope = NewDisposeScope();
         var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
         var itemProbs = ItemProbs(input, keyInterests);
         var context = LightContextFunction.Apply(PositionProbs(positionEmbedding), mixedValue,
             attn_dropout.call(itemProbs), Heads.Split(valueInterests, _heads)).view(input.shape);
         var hidden = out_dropout.ApplyInPlace(dense.call(context));
-        return LayerNorm.call(hidden.add_(input)).MoveToOuterDisposeScope();
+        return hidden.add_(input).MoveToOuterDisposeScope();
     }
 
     /// <summary>

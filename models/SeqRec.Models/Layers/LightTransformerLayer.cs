@@ -21,8 +21,9 @@ public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>, I
 
     public override Tensor forward(Tensor hiddenStates, Tensor positionEmbedding)
     {
-        using var attention = multi_head_attention.call(hiddenStates, positionEmbedding);
-        return feed_forward.call(attention);
+        // The attention's closing LayerNorm runs inside the feed-forward block (lighter when that block recomputes).
+        using var beforeNorm = multi_head_attention.ForwardBeforeNorm(hiddenStates, positionEmbedding);
+        return feed_forward.ForwardAfter(multi_head_attention.OutputNorm, beforeNorm);
     }
 
     /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>

@@ -47,9 +47,19 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     public override Tensor forward(Tensor input, CausalPaddingMask mask)
     {
         using var scope = NewDisposeScope();
+        return LayerNorm.call(ForwardBeforeNorm(input, mask)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The block without its final LayerNorm (<see cref="OutputNorm"/>), for a next block that applies it itself.</summary>
+    public Tensor ForwardBeforeNorm(Tensor input, CausalPaddingMask mask)
+    {
+        using var scope = NewDisposeScope();
         var heads = FusedLinear.Apply(input, _heads, query, key, value);
         return Attend(heads[.._heads], heads[_heads..(2 * _heads)], heads[(2 * _heads)..], input, mask).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The block's final LayerNorm (state-dict name <c>LayerNorm</c>).</summary>
+    internal LayerNorm OutputNorm => LayerNorm;
 
     /// <summary>
     /// The same block evaluated only for one query row per sequence, <paramref name="rows"/> [B] (keys and values
@@ -63,11 +73,12 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
         using var rowMask = mask.AtRows(rows);
         var keyValue = FusedLinear.Apply(input, _heads, key, value);
         var queries = FusedLinear.Apply(inputRows, _heads, query);
-        return Attend(queries, keyValue[.._heads], keyValue[_heads..], inputRows, rowMask).MoveToOuterDisposeScope();
+        return LayerNorm.call(Attend(queries, keyValue[.._heads], keyValue[_heads..], inputRows, rowMask)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Attention of each head's queries [B, Lq, dh] over its keys and values [B, L, dh], then the output sublayer.
+    /// Attention of each head's queries [B, Lq, dh] over its keys and values [B, L, dh], then the output sublayer up to
+    /// its LayerNorm: <c>residual + dropout(dense(context))</c>.
     /// The heads are strided views of the projections, which batched GEMMs read in place; a [B, h, L, dh] layout
     /// would copy queries, keys and values (and their gradients) to make the batch and head axes one.
     /// </summary>
@@ -81,7 +92,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
                 ? DroppedAttention(queries[h], keys[h], values[h], mask)
                 : FusedAttention(queries[h], keys[h], values[h], denseMask!);
         var hidden = out_dropout.ApplyInPlace(dense.call(_heads == 1 ? contexts[0] : cat(contexts, -1)));
-        return LayerNorm.call(hidden.add_(residual));
+        return hidden.add_(residual);
     }
 
     /// <summary>

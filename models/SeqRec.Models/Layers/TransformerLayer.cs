@@ -19,8 +19,9 @@ public sealed class TransformerLayer : nn.Module<Tensor, CausalPaddingMask, Tens
 
     public override Tensor forward(Tensor hiddenStates, CausalPaddingMask attentionMask)
     {
-        using var attention = multi_head_attention.call(hiddenStates, attentionMask);
-        return feed_forward.call(attention);
+        // The attention's closing LayerNorm runs inside the feed-forward block (lighter when that block recomputes).
+        using var beforeNorm = multi_head_attention.ForwardBeforeNorm(hiddenStates, attentionMask);
+        return feed_forward.ForwardAfter(multi_head_attention.OutputNorm, beforeNorm);
     }
 
     /// <summary>The layer's output at one position per sequence, <paramref name="rows"/> [B] → [B, d].</summary>

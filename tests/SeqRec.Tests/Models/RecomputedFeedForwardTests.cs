@@ -69,20 +69,58 @@ public class RecomputedFeedForwardTests
     }
 
     [Fact]
-    public void A_model_trains_to_the_same_loss_with_and_without_recomputation()
+    public void With_the_previous_blocks_norm_inside_recomputation_gives_the_plain_outputs_and_gradients()
     {
-        var plain = TrainTwoSteps(recompute: false);
-        var recomputed = TrainTwoSteps(recompute: true);
+        (Tensor Output, Dictionary<string, Tensor> Grads) Run(bool recompute)
+        {
+            using var block = NewBlock(Activation.Gelu, recompute);
+            using var norm = nn.LayerNorm(8, 1e-12);
+            block.train();
+            manual_seed(13);
+            using (no_grad()) norm.weight!.uniform_(0.5, 1.5);
+            var preNorm = randn(2, 7, 8).requires_grad_();
+            var output = block.ForwardAfter(norm, preNorm);
+            output.mul(arange(output.numel()).view(output.shape).cos()).sum().backward();
+            var grads = block.named_parameters().Concat(norm.named_parameters().Select(p => ("norm." + p.name, p.parameter)))
+                .ToDictionary(p => p.Item1, p => p.Item2.grad!.detach().clone());
+            grads["preNorm"] = preNorm.grad!.detach().clone();
+            return (output.detach().clone(), grads);
+        }
+
+        var (plain, plainGrads) = Run(recompute: false);
+        var (recomputed, recomputedGrads) = Run(recompute: true);
+        Assert.True(recomputed.allclose(plain, rtol: 1e-6, atol: 1e-6), "outputs differ");
+        foreach (var (name, expected) in plainGrads)
+        {
+            var actual = recomputedGrads[name];
+            Assert.True(expected.abs().sum().item<float>() > 0, $"{name}: zero gradient");
+            Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6),
+                $"{name}: max difference {(actual - expected).abs().max().item<float>()}");
+        }
+    }
+
+    [Theory]
+    [InlineData("lightsans", 0.0)]
+    [InlineData("lightsans", 0.3)]
+    [InlineData("sasrec", 0.3)]
+    public void A_model_trains_to_the_same_loss_with_and_without_recomputation(string modelId, double dropout)
+    {
+        var plain = TrainTwoSteps(modelId, dropout, recompute: false);
+        var recomputed = TrainTwoSteps(modelId, dropout, recompute: true);
         Assert.Equal(plain[0], recomputed[0], 5);
         Assert.Equal(plain[1], recomputed[1], 4);
         Assert.NotEqual(plain[0], plain[1]);
     }
 
-    private static float[] TrainTwoSteps(bool recompute)
+    private static float[] TrainTwoSteps(string modelId, double dropout, bool recompute)
     {
-        using var model = TinyModels.LightSans(new ModelContext(30, 8),
-            new LightSansConfig { HiddenDropoutProb = 0, AttnDropoutProb = 0, HiddenSize = 16, InnerSize = 32 });
+        using SequentialRecommender model = modelId == "sasrec"
+            ? TinyModels.SasRec(new ModelContext(30, 8),
+                new SasRecConfig { HiddenDropoutProb = dropout, AttnDropoutProb = dropout, HiddenSize = 16, InnerSize = 32 })
+            : TinyModels.LightSans(new ModelContext(30, 8),
+                new LightSansConfig { HiddenDropoutProb = dropout, AttnDropoutProb = dropout, HiddenSize = 16, InnerSize = 32 });
         if (recompute) model.UseActivationRecomputation();
+        manual_seed(99);   // the same dropout masks on both paths
         var (seq, len, pos, _) = TinyModels.Batch(30, 8, [8, 3, 5, 1, 7]);
         using var optimizer = optim.Adam(model.parameters(), lr: 0.01);
         var losses = new float[2];
