@@ -14,7 +14,7 @@ namespace SeqRec.Models.Layers;
 /// q and k; the dropout mask is drawn again from its stream (<see cref="DropoutDraw"/>) instead of stored. Same
 /// function as the reference up to float rounding, and the same dropout mask as <see cref="FastDropout"/> would draw.
 /// </remarks>
-internal sealed class AttentionProbabilities : autograd.SingleTensorFunction<AttentionProbabilities>
+internal sealed class AttentionProbabilities : ScopedFunction<AttentionProbabilities>
 {
     public override string Name => nameof(AttentionProbabilities);
 
@@ -40,19 +40,15 @@ internal sealed class AttentionProbabilities : autograd.SingleTensorFunction<Att
         return dropped;
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    protected override Tensor?[] Backward(autograd.AutogradContext ctx, Tensor gradOutput, IReadOnlyList<Tensor> saved)
     {
-        ReturnedGradients.ReleaseEarlier();
-        using var scope = NewDisposeScope();
-        using var incoming = gradOutput;
-        var saved = ctx.get_saved_variables();
         var (queries, keys, probs, positions) = (saved[0], saved[1], saved[2], saved[3]);
         var settings = (Settings)ctx.get_data("settings");
         var gradScores = empty_like(probs);
         MaskedSoftmaxKernels.Backward(gradOutput.contiguous(), probs, gradScores, QueryPositions(positions), settings.Scale, settings.Dropout);
         var gradQueries = gradScores.bmm(keys);
         var gradKeys = gradScores.transpose(1, 2).bmm(queries);
-        return ReturnedGradients.Hand(gradQueries, gradKeys, null, null, null);
+        return [gradQueries, gradKeys, null, null, null];
     }
 
     private static Tensor? QueryPositions(Tensor positions) => positions.numel() == 0 ? null : positions;

@@ -12,7 +12,7 @@ namespace SeqRec.Models.Layers;
 /// saved the input's values for its backward). Callers use it for fresh tensors such as a linear layer's output,
 /// which saves only 1 B per element instead of allocating a second tensor of the input's size.
 /// </remarks>
-internal sealed class DropoutFunction : autograd.SingleTensorFunction<DropoutFunction>
+internal sealed class DropoutFunction : ScopedFunction<DropoutFunction>
 {
     public override string Name => nameof(DropoutFunction);
 
@@ -32,15 +32,12 @@ internal sealed class DropoutFunction : autograd.SingleTensorFunction<DropoutFun
         return output;
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    protected override Tensor?[] Backward(autograd.AutogradContext ctx, Tensor gradOutput, IReadOnlyList<Tensor> saved)
     {
-        ReturnedGradients.ReleaseEarlier();
-        using var scope = NewDisposeScope();
-        using var incoming = gradOutput;
-        var mask = ctx.get_saved_variables()[0];
+        var mask = saved[0];
         var gradient = gradOutput.contiguous();
         var gradInput = empty_like(gradient);
         DropoutKernels.Apply(gradient, mask, gradInput, (float)ctx.get_data("scale"));
-        return ReturnedGradients.Hand(gradInput, null, null, null, null);
+        return [gradInput, null, null, null, null];
     }
 }

@@ -17,7 +17,7 @@ namespace SeqRec.Models.Layers;
 /// a block of sequences at a time: the rearranged blocks are small enough to be reused from the heap, only the output
 /// and the values' gradient are full size, and backward re-reads the values the caller already keeps.
 /// </remarks>
-internal sealed class LightContextFunction : autograd.SingleTensorFunction<LightContextFunction>
+internal sealed class LightContextFunction : ScopedFunction<LightContextFunction>
 {
     /// <summary>Elements per rearranged block (16 MiB of float32), below the allocator's mmap threshold.</summary>
     internal const long DefaultBlockElements = 1 << 22;
@@ -45,12 +45,8 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
         return output;
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    protected override Tensor?[] Backward(autograd.AutogradContext ctx, Tensor gradOutput, IReadOnlyList<Tensor> saved)
     {
-        ReturnedGradients.ReleaseEarlier();
-        using var scope = NewDisposeScope();
-        using var incoming = gradOutput;
-        var saved = ctx.get_saved_variables();
         var (probs, values, itemProbs, interests) = (saved[0], saved[1], saved[2], saved[3]);
         var blockElements = (long)ctx.get_data("blockElements");
         var (batch, length, heads, headSize) = Shape(probs, values);
@@ -72,7 +68,7 @@ internal sealed class LightContextFunction : autograd.SingleTensorFunction<Light
             gradItemProbs.narrow(0, start, count).copy_(gradHeads.matmul(interests.narrow(0, start, count).transpose(-2, -1)));
             gradInterests.narrow(0, start, count).copy_(itemProbs.narrow(0, start, count).transpose(-2, -1).matmul(gradHeads));
         }
-        return ReturnedGradients.Hand(gradProbs, gradValues, gradItemProbs, gradInterests, null);
+        return [gradProbs, gradValues, gradItemProbs, gradInterests, null];
     }
 
     private static (long Batch, long Length, long Heads, long HeadSize) Shape(Tensor probs, Tensor values) =>

@@ -20,7 +20,7 @@ namespace SeqRec.Modeling;
 /// again and must get the same values. Gradients equal plain autograd's up to float summation order (shared gradients are summed block by block).
 /// </para>
 /// </remarks>
-public sealed class BlockRecomputation : autograd.SingleTensorFunction<BlockRecomputation>
+public sealed class BlockRecomputation : ScopedFunction<BlockRecomputation>
 {
     /// <summary>Computes one block's output rows from the block's slice of the blocked inputs and the shared inputs.</summary>
     public delegate Tensor BlockFunction(IReadOnlyList<Tensor> blocked, IReadOnlyList<Tensor> shared);
@@ -61,24 +61,18 @@ public sealed class BlockRecomputation : autograd.SingleTensorFunction<BlockReco
         return output!;
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    protected override Tensor?[] Backward(autograd.AutogradContext ctx, Tensor gradOutput, IReadOnlyList<Tensor> saved)
     {
-        ReturnedGradients.ReleaseEarlier();
-        // TorchSharp hands backward its own references to the saved tensors and the incoming gradient; left to the
-        // step's dispose scope they would stay alive through the rest of backward.
-        using var scope = NewDisposeScope();
-        using var incoming = gradOutput;
         var plan = (Plan)ctx.get_data("plan");
-        var inputs = ctx.get_saved_variables().ToArray();
-        var rows = inputs[0].shape[0];
+        var rows = saved[0].shape[0];
         var needs = plan.NeedsGradient;
-        var grads = inputs.Select((t, i) => !needs[i] ? null : i < plan.Blocked ? empty_like(t) : zeros_like(t)).ToArray();
+        var grads = saved.Select((t, i) => !needs[i] ? null : i < plan.Blocked ? empty_like(t) : zeros_like(t)).ToArray();
 
         foreach (var (start, count) in RowBlocks.Of(rows, plan.RowsPerBlock))
         {
             using var blockScope = NewDisposeScope();
             using var gradMode = enable_grad();
-            var leaves = inputs.Select((t, i) =>
+            var leaves = saved.Select((t, i) =>
             {
                 if (i < plan.Blocked) t = t.narrow(0, start, count);
                 // A leaf (a parameter) is differentiated as it is, so the function may also reach it through its module.
@@ -101,6 +95,6 @@ public sealed class BlockRecomputation : autograd.SingleTensorFunction<BlockReco
                 else if (!unused) grads[i]!.add_(blockGrad!);
             }
         }
-        return ReturnedGradients.Hand([.. grads, null]);
+        return [.. grads, null];
     }
 }

@@ -11,7 +11,7 @@ namespace SeqRec.Modeling;
 /// Plain autograd keeps the looked-up [B, L, d] tensor for the LayerNorm's backward (210 MB at batch 2048, L = 400,
 /// d = 64) and allocates it and its gradient whole. Here nothing of that size exists but the output and its gradient.
 /// </remarks>
-internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<RecomputedEmbeddingNorm>
+internal sealed class RecomputedEmbeddingNorm : ScopedFunction<RecomputedEmbeddingNorm>
 {
     /// <summary>Rows (sequence positions) per block, as many whole sequences as fit.</summary>
     internal const long DefaultBlockRows = 16384;
@@ -50,13 +50,8 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
         return output;
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    protected override Tensor?[] Backward(autograd.AutogradContext ctx, Tensor gradOutput, IReadOnlyList<Tensor> saved)
     {
-        ReturnedGradients.ReleaseEarlier();
-        // Disposed here, not left to the step's scope, so that no [B, L, d] tensor outlives this call (as in the models' recomputed feed-forward).
-        using var scope = NewDisposeScope();
-        using var incoming = gradOutput;
-        var saved = ctx.get_saved_variables();
         var settings = (Settings)ctx.get_data("settings");
         var (itemSeq, itemWeight) = (saved[0], saved[1].detach());
         var hidden = itemWeight.shape[1];
@@ -80,7 +75,7 @@ internal sealed class RecomputedEmbeddingNorm : autograd.SingleTensorFunction<Re
             gradNormBias.add_(grads[^1]);
         }
         gradWeight[SequentialRecommender.PaddingId].zero_();
-        return ReturnedGradients.Hand(null, gradWeight, gradPositions, gradNormWeight, gradNormBias, null);
+        return [null, gradWeight, gradPositions, gradNormWeight, gradNormBias, null];
     }
 
     private static Tensor Normalized(Tensor rows, Tensor positions, Tensor normWeight, Tensor normBias, Settings settings)

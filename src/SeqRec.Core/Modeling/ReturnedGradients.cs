@@ -19,7 +19,7 @@ public static class ReturnedGradients
 {
     [ThreadStatic] private static List<Tensor>? handedBack;
 
-    /// <summary>Releases the gradients handed back by earlier backward calls on this thread; call it first in backward.</summary>
+    /// <summary>Releases the gradients handed back by earlier backward calls on this thread (<see cref="ScopedFunction{T}"/> does it first in every backward).</summary>
     public static void ReleaseEarlier()
     {
         if (handedBack is null) return;
