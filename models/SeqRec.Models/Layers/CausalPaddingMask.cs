@@ -19,11 +19,12 @@ public sealed class CausalPaddingMask : IDisposable
 {
     private const float Blocked = -10000f;
 
-    private CausalPaddingMask(Tensor queryKey, Tensor key, Tensor? queryPositions)
+    private CausalPaddingMask(Tensor queryKey, Tensor key, Tensor? queryPositions, bool paddingRowsRead)
     {
         QueryKey = queryKey;
         Key = key;
         QueryPositions = queryPositions;
+        PaddingRowsRead = paddingRowsRead;
     }
 
     /// <summary>The causal term: [L, L] for every query row, or [B, 1, 1, L] for one query row per sequence.</summary>
@@ -38,8 +39,27 @@ public sealed class CausalPaddingMask : IDisposable
     /// </summary>
     public Tensor? QueryPositions { get; }
 
-    /// <summary>The mask of right-padded item sequences <paramref name="itemSeq"/> [B, L].</summary>
-    public static CausalPaddingMask For(Tensor itemSeq)
+    /// <summary>
+    /// False when the encoder's output is read only at real items (<see cref="ForRealRows"/>). A real query row's
+    /// window (keys 0..i of a right-padded sequence) then holds no padding, so the causal term alone gives its exact
+    /// values; only rows at padding positions differ from RecBole's, and nothing reads them.
+    /// </summary>
+    public bool PaddingRowsRead { get; }
+
+    /// <summary>Whether the causal term alone is the mask: every query row (all positions) reads only real items.</summary>
+    public bool CausalSuffices => QueryPositions is null && !PaddingRowsRead;
+
+    /// <summary>The mask of right-padded item sequences <paramref name="itemSeq"/> [B, L], exact at every row.</summary>
+    public static CausalPaddingMask For(Tensor itemSeq) => Create(itemSeq, paddingRowsRead: true);
+
+    /// <summary>
+    /// The mask for an encoder whose output is read only at real items, such as the last one
+    /// (<see cref="AtRows"/>): exact there, and attention without dropout needs no [B, 1, L, L] mask
+    /// (<see cref="CausalSuffices"/>).
+    /// </summary>
+    public static CausalPaddingMask ForRealRows(Tensor itemSeq) => Create(itemSeq, paddingRowsRead: false);
+
+    private static CausalPaddingMask Create(Tensor itemSeq, bool paddingRowsRead)
     {
         var (batch, length) = (itemSeq.shape[0], itemSeq.shape[1]);
         using var scope = NewDisposeScope();
@@ -47,7 +67,7 @@ public sealed class CausalPaddingMask : IDisposable
         var causal = zeros(length, length, ScalarType.Float32, itemSeq.device).masked_fill_(future, Blocked);
         var padding = zeros(batch, 1, 1, length, ScalarType.Float32, itemSeq.device)
             .masked_fill_(itemSeq.eq(SequentialRecommender.PaddingId).view(batch, 1, 1, length), Blocked);
-        return new CausalPaddingMask(causal.MoveToOuterDisposeScope(), padding.MoveToOuterDisposeScope(), null);
+        return new CausalPaddingMask(causal.MoveToOuterDisposeScope(), padding.MoveToOuterDisposeScope(), null, paddingRowsRead);
     }
 
     /// <summary>The mask for query rows <paramref name="rows"/> [B] only (one per sequence): terms [B, 1, 1, L].</summary>
@@ -57,7 +77,7 @@ public sealed class CausalPaddingMask : IDisposable
         var causalRows = QueryKey.dim() == 2
             ? QueryKey.index_select(0, rows).view(batch, 1, 1, -1)
             : throw new InvalidOperationException("the mask is already restricted to one row per sequence");
-        return new CausalPaddingMask(causalRows, Key.alias(), rows.dtype == ScalarType.Int64 ? rows.alias() : rows.to_type(ScalarType.Int64));
+        return new CausalPaddingMask(causalRows, Key.alias(), rows.dtype == ScalarType.Int64 ? rows.alias() : rows.to_type(ScalarType.Int64), PaddingRowsRead);
     }
 
     /// <summary>The dense additive mask [B, 1, Lq, L] with RecBole's exact values.</summary>

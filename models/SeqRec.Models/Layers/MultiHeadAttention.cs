@@ -85,22 +85,23 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     private Tensor Attend(Tensor[] queries, Tensor[] keys, Tensor[] values, Tensor residual, CausalPaddingMask mask)
     {
         var withDropout = training && _attnDropoutProb > 0;
-        using var denseMask = withDropout ? null : mask.Dense();
+        using var denseMask = withDropout || mask.CausalSuffices ? null : mask.Dense();
         var contexts = new Tensor[_heads];
         for (var h = 0; h < _heads; h++)
             contexts[h] = withDropout
                 ? DroppedAttention(queries[h], keys[h], values[h], mask)
-                : FusedAttention(queries[h], keys[h], values[h], denseMask!);
+                : FusedAttention(queries[h], keys[h], values[h], denseMask);
         var hidden = out_dropout.ApplyInPlace(dense.call(_heads == 1 ? contexts[0] : cat(contexts, -1)));
         return hidden.add_(residual);
     }
 
     /// <summary>
     /// libtorch's fused attention for one head, given as [B, 1, L, dh]: with 3-D inputs it takes a slower path
-    /// (measured: evaluating ml-100k's 943 test users took 0.25-0.29 s instead of 0.22 s).
+    /// (measured: evaluating ml-100k's 943 test users took 0.25-0.29 s instead of 0.22 s). Without a mask it applies
+    /// the causal one itself (<see cref="CausalPaddingMask.CausalSuffices"/>).
     /// </summary>
-    private static Tensor FusedAttention(Tensor q, Tensor k, Tensor v, Tensor denseMask) =>
-        nn.functional.scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), denseMask).squeeze(1);
+    private static Tensor FusedAttention(Tensor q, Tensor k, Tensor v, Tensor? denseMask) =>
+        nn.functional.scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), denseMask, is_casual: denseMask is null).squeeze(1);
 
     /// <summary>One head's dropout(softmax(q·kᵀ·scale + mask))·v; the probabilities come from one fused node.</summary>
     private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)

@@ -36,7 +36,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
     {
         using var scope = NewDisposeScope();
         var input = dropout.ApplyInPlace(NormalizedItemEmbeddings(itemSeq, position_embedding.weight, LayerNorm, _layerNormEps));
-        using var mask = CausalPaddingMask.For(itemSeq);
+        using var mask = CausalPaddingMask.ForRealRows(itemSeq);
         return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();
     }
 }

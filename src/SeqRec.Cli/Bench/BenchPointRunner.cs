@@ -11,7 +11,7 @@ namespace SeqRec.Cli.Bench;
 /// <summary>
 /// Measures one (model, sequence length) point in this process: training epochs through the real trainer (the first
 /// is a warm-up and not counted), full-ranking evaluation of the test split, inference latency at batch 1 and 256, and
-/// the process's peak resident memory, both when training ends and at the end. With <c>full</c>, trains to early stopping and records the test metrics.
+/// the process's peak resident memory: when training ends, during evaluation alone, and over the whole point. With <c>full</c>, trains to early stopping and records the test metrics.
 /// </summary>
 internal static class BenchPointRunner
 {
@@ -48,6 +48,7 @@ internal static class BenchPointRunner
         }
 
         var trainingPeak = ProcessMemory.PeakResident();
+        var evalPeakMeasured = ProcessMemory.ResetPeak();
         var model = experiment.Model;
         model.eval();
         var test = experiment.Dataset.Test;
@@ -61,6 +62,7 @@ internal static class BenchPointRunner
             evaluator.Evaluate(model, test, EvalBatches.Enumerate(test, evalBatch));
             evalRuns.Add(watch.Elapsed.TotalSeconds);
         }
+        long? evalPeak = evalPeakMeasured ? ProcessMemory.PeakResident() : null;
 
         return new BenchPoint
         {
@@ -75,8 +77,9 @@ internal static class BenchPointRunner
             EvalRunSeconds = evalRuns,
             LatencyMsBatch1 = LatencyPerUser(model, test, 1),
             LatencyMsBatch256 = LatencyPerUser(model, test, 256),
-            PeakRssBytes = ProcessMemory.PeakResident(),
+            PeakRssBytes = Math.Max(trainingPeak, ProcessMemory.PeakResident()),
             TrainingPeakRssBytes = trainingPeak,
+            EvalPeakRssBytes = evalPeak,
             TestMetrics = full && result is not null ? result.Test.ToDictionary(k => k.Key, k => k.Value) : new Dictionary<string, double>(),
             BestEpoch = full ? result?.BestEpoch : null,
         };

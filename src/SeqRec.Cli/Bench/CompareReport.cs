@@ -31,6 +31,9 @@ internal static class CompareReport
         if (points.Any(p => p.TrainingPeakRssBytes is not null))
             Table(text, "Peak memory when training ends, before evaluation (GB)", models, lengths, points,
                 p => p.TrainingPeakRssBytes is { } bytes ? bytes / 1e9 : double.NaN, "F2", lowerIsBetter: true);
+        if (points.Any(p => p.EvalPeakRssBytes is not null))
+            Table(text, "Peak memory while evaluating the test users (GB; what stays resident from training included)", models, lengths, points,
+                p => p.EvalPeakRssBytes is { } bytes ? bytes / 1e9 : double.NaN, "F2", lowerIsBetter: true);
         Table(text, "Full-ranking evaluation of the test users (seconds, median of the timed runs after a warm-up)", models, lengths, points, p => p.EvalSeconds, "F3", lowerIsBetter: true);
         Table(text, "Inference latency per user, batch 1 (ms)", models, lengths, points, p => p.LatencyMsBatch1, "F2", lowerIsBetter: true);
         Table(text, "Inference latency per user, batch 256 (ms)", models, lengths, points, p => p.LatencyMsBatch256, "F3", lowerIsBetter: true);

@@ -40,7 +40,7 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
                 var point = RunPoint(model, length);
                 points.Add(point);
                 log.WriteLine(point.Error is null
-                    ? string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] {model} L={length}: {point.TrainSecondsPerEpoch:F2} s/epoch, peak {point.PeakRssBytes / 1e9:F2} GB (training {point.TrainingPeakRssBytes / 1e9:F2} GB), eval {point.EvalSeconds:F3} s ({watch.Elapsed.TotalSeconds:F0} s)")
+                    ? string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] {model} L={length}: {point.TrainSecondsPerEpoch:F2} s/epoch, peak {point.PeakRssBytes / 1e9:F2} GB (training {point.TrainingPeakRssBytes / 1e9:F2} GB), eval {point.EvalSeconds:F3} s, {point.EvalPeakRssBytes / 1e9:F2} GB ({watch.Elapsed.TotalSeconds:F0} s)")
                     : $"[{index}/{total}] {model} L={length}: failed: {point.Error}");
             }
         }

@@ -41,6 +41,12 @@ public sealed record BenchPoint
     /// </summary>
     public long? TrainingPeakRssBytes { get; init; }
 
+    /// <summary>
+    /// The peak resident memory while evaluating the test split (the high-water mark restarted when training ended, so
+    /// it includes what stays resident from training: model, optimizer state, dataset); null when not measured.
+    /// </summary>
+    public long? EvalPeakRssBytes { get; init; }
+
     /// <summary>Test metrics after training to early stopping (<c>--full</c>), else empty.</summary>
     public IReadOnlyDictionary<string, double> TestMetrics { get; init; } = new Dictionary<string, double>();
 

@@ -8,8 +8,25 @@ public static class ProcessMemory
     /// <summary>Current resident set (VmRSS), bytes.</summary>
     public static long Resident() => Read("VmRSS:");
 
-    /// <summary>Peak resident set since the process started (VmHWM), bytes. It cannot be reset.</summary>
+    /// <summary>Peak resident set (VmHWM), bytes: since the process started or since the last <see cref="ResetPeak"/>.</summary>
     public static long PeakResident() => Read("VmHWM:");
+
+    /// <summary>
+    /// Restarts the peak at the current resident set (writing 5 to /proc/self/clear_refs, Linux 4.0 and later), so a
+    /// later phase's own high-water mark can be read. False when the kernel refuses.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static long Read(string field)
     {

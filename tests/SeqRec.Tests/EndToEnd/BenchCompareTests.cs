@@ -23,12 +23,15 @@ public class BenchCompareTests
         Assert.All(points, p => Assert.True(p.GetProperty("peak_rss_bytes").GetInt64() > 0));
         // The peak can only grow after training: evaluation and the latency runs come later in the same process.
         Assert.All(points, p => Assert.InRange(p.GetProperty("training_peak_rss_bytes").GetInt64(), 1, p.GetProperty("peak_rss_bytes").GetInt64()));
+        // Evaluation's own high-water mark: restarted when training ended, so within the whole point's peak.
+        Assert.All(points, p => Assert.InRange(p.GetProperty("eval_peak_rss_bytes").GetInt64(), 1, p.GetProperty("peak_rss_bytes").GetInt64()));
         Assert.All(points, p => Assert.True(p.GetProperty("epoch_seconds")[0].GetDouble() > 0));
         Assert.Equal(["lightsans", "sasrec"], points.Select(p => p.GetProperty("model").GetString()).Distinct().Order());
 
         var report = File.ReadAllText(Path.Combine(folder.Path, "report.md"));
         Assert.Contains("## Training seconds per epoch", report, StringComparison.Ordinal);
         Assert.Contains("## Peak memory when training ends, before evaluation (GB)", report, StringComparison.Ordinal);
+        Assert.Contains("## Peak memory while evaluating the test users", report, StringComparison.Ordinal);
         Assert.Contains("| 20 |", report, StringComparison.Ordinal);
         Assert.Contains("SASRec / LightSANs", report, StringComparison.Ordinal);
         if (!error.ToString().Contains("plots skipped", StringComparison.Ordinal))

@@ -90,13 +90,46 @@ public class EncoderTests
         }
     }
 
-    private static Dictionary<string, Tensor> SasrecGradients(bool selectRows, double attnDropout)
+    [Fact]
+    public void Sasrec_encoder_read_at_real_items_needs_only_the_causal_mask()
+    {
+        manual_seed(3);
+        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.5, 0.5, Activation.Relu, 1e-12);
+        encoder.eval();
+        using var noGrad = no_grad();
+        var input = randn(Batch, Length, Hidden);
+        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        using var exact = CausalPaddingMask.For(itemSeq);
+        using var realRows = CausalPaddingMask.ForRealRows(itemSeq);
+        var rows = tensor(Rows);
+        Assert.False(exact.CausalSuffices);
+        Assert.True(realRows.CausalSuffices);
+
+        var real = itemSeq.ne(0).unsqueeze(-1).expand(Batch, Length, Hidden);
+        var fullExact = encoder.call(input, exact);
+        var fullCausal = encoder.call(input, realRows);
+        Assert.True(fullExact.masked_select(real).allclose(fullCausal.masked_select(real), rtol: 1e-5, atol: 1e-6));
+        Assert.False(fullExact.masked_select(real.logical_not()).allclose(fullCausal.masked_select(real.logical_not()), rtol: 1e-3, atol: 1e-4),
+            "padding rows should differ: the fixture does not exercise the padding term");
+        Assert.True(encoder.ForwardAt(input, exact, rows).allclose(encoder.ForwardAt(input, realRows, rows), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Sasrec_encoder_read_at_real_items_has_the_exact_masks_gradients_without_attention_dropout()
+    {
+        var exact = SasrecGradients(selectRows: true, attnDropout: 0, realRowsMask: false);
+        var causal = SasrecGradients(selectRows: true, attnDropout: 0, realRowsMask: true);
+        foreach (var (name, expected) in exact)
+            Assert.True(causal[name].allclose(expected, rtol: 1e-4, atol: 1e-6), $"{name} differs");
+    }
+
+    private static Dictionary<string, Tensor> SasrecGradients(bool selectRows, double attnDropout, bool realRowsMask = false)
     {
         manual_seed(3);
         using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0, attnDropout, Activation.Gelu, 1e-12);
         var input = randn(Batch, Length, Hidden).requires_grad_();
         var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
-        using var mask = CausalPaddingMask.For(itemSeq);
+        using var mask = realRowsMask ? CausalPaddingMask.ForRealRows(itemSeq) : CausalPaddingMask.For(itemSeq);
         var rows = tensor(Rows);
         var output = selectRows ? encoder.ForwardAt(input, mask, rows) : Gathered(encoder.call(input, mask), rows);
         output.mul(arange(output.numel()).view(output.shape).cos()).sum().backward();
