@@ -59,7 +59,7 @@ internal static class DatasetCommand
     {
         var name = new Argument<string>("name") { Description = "Dataset to fetch; supported: ml-100k." };
         var url = new Option<string?>("--url") { Description = $"Where to fetch the zip (default {MovieLensDownload.Ml100kUrl})." };
-        var output = new Option<string?>("--out") { Description = $"Data folder to write <name>/<name>.inter into (default: ${DatasetLocation.DataPathVariable}, else dataset/)." };
+        var output = new Option<string?>("--out") { Description = $"Data folder to write <name>/<name>.inter, .item and .user into (default: ${DatasetLocation.DataPathVariable}, else dataset/)." };
         var command = new Command("download", "Download MovieLens-100K from GroupLens and convert it to atomic files.");
         command.Arguments.Add(name);
         command.Options.Add(url);
@@ -88,6 +88,7 @@ internal static class DatasetCommand
                     task.Value = task.MaxValue;
                 });
             Console.WriteLine($"wrote {result!.InterPath} ({result.Interactions:N0} interactions)");
+            foreach (var features in new[] { result.ItemPath, result.UserPath }.OfType<string>()) Console.WriteLine($"wrote {features}");
             return 0;
         });
         return command;

@@ -19,7 +19,7 @@ public sealed class ImportTests : IDisposable
         {
             foreach (var (name, content) in entries)
             {
-                using var writer = new StreamWriter(archive.CreateEntry(name).Open());
+                using var writer = new StreamWriter(archive.CreateEntry(name).Open(), Encoding.Latin1); // MovieLens-100K's encoding
                 writer.Write(content);
             }
         }
@@ -61,6 +61,55 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(100_000, result.Interactions);
         var expectedHash = File.ReadLines(Path.Combine(folder, "SHA256SUMS")).First(l => l.EndsWith(" ml-100k.inter")).Split(' ')[0];
         Assert.Equal(expectedHash, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(result.InterPath))));
+    }
+
+    [Fact]
+    public async Task Converting_u_item_and_u_user_reproduces_the_reference_item_and_user_files_byte_for_byte()
+    {
+        var folder = Path.Combine(TestPaths.DataPath, "ml-100k");
+        string Rows(string extension) => string.Concat(File.ReadLines(Path.Combine(folder, $"ml-100k.{extension}")).Skip(1).Select(l => l + "\n"));
+        // u.user is the .user file with '|' for tabs; u.item is rebuilt from the .item file: the year back in the title,
+        // one 0/1 flag per genre, and placeholder release dates and URLs (the conversion drops them).
+        var uUser = Rows("user").Replace('\t', '|');
+        var uItem = string.Concat(File.ReadLines(Path.Combine(folder, "ml-100k.item")).Skip(1).Select(line =>
+        {
+            var (id, title, year, genres) = (line.Split('\t')[0], line.Split('\t')[1], line.Split('\t')[2], line.Split('\t')[3].Split(' '));
+            var fullTitle = year == "unkonwn" ? "unknown" : $"{title} ({year})";
+            var flags = MovieLensConverter.Genres.Select(g => genres.Contains(g) ? "1" : "0");
+            return $"{id}|{fullTitle}|01-Jan-1995||http://us.imdb.com/|{string.Join('|', flags)}\n";
+        }));
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", Rows("inter")), ("ml-100k/u.item", uItem), ("ml-100k/u.user", uUser)));
+
+        var result = await MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root);
+
+        var sums = File.ReadLines(Path.Combine(folder, "SHA256SUMS")).ToDictionary(l => l.Split("  ")[1], l => l.Split("  ")[0]);
+        foreach (var path in new[] { result.InterPath, result.ItemPath!, result.UserPath! })
+            Assert.True(sums[Path.GetFileName(path)] == Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), $"{path} differs from the reference");
+        var dataset = _folder.Load(_folder.Config("ml-100k"));
+        Assert.Equal(100_000, dataset.InteractionCount);
+    }
+
+    [Fact]
+    public async Task A_bad_u_item_row_names_its_line_and_column_and_no_inter_file_is_written()
+    {
+        var uItem = "1|Toy Story (1995)|01-Jan-1995||url|" + string.Join('|', Enumerable.Repeat("0", 19)) + "\n" +
+                    "2|GoldenEye (1995)|01-Jan-1995||url|" + string.Join('|', Enumerable.Repeat("0", 18)) + "|x\n";
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "1\t2\t3\t4\n"), ("ml-100k/u.item", uItem)));
+
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+
+        Assert.Contains("ml-100k/u.item:2: column 24 (Western): 'x' is not a 0/1 genre flag", error.Message);
+        Assert.False(File.Exists(Path.Combine(_folder.Root, "ml-100k", "ml-100k.inter")));
+    }
+
+    [Fact]
+    public async Task A_u_user_row_with_missing_fields_names_its_line()
+    {
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "1\t2\t3\t4\n"), ("ml-100k/u.user", "1|24|M|technician|85711\n2|53|F\n")));
+
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+
+        Assert.Contains("ml-100k/u.user:2: 3 fields, expected 5 (id, age, gender, occupation, zip code) separated by '|'", error.Message);
     }
 
     [Fact]

@@ -3,10 +3,28 @@ using SeqRec.Data.Atomic;
 
 namespace SeqRec.Data.Import;
 
-/// <summary>Converts MovieLens-100K's <c>u.data</c> (user, item, rating, timestamp; tab-separated) to an atomic <c>.inter</c> file.</summary>
+/// <summary>
+/// Converts MovieLens-100K's files to the atomic files RecBole distributes for it: <c>u.data</c> (user, item, rating,
+/// timestamp; tab-separated) to <c>.inter</c>, <c>u.item</c> (movies, '|'-separated) to <c>.item</c> and
+/// <c>u.user</c> (users, '|'-separated) to <c>.user</c>.
+/// </summary>
 public static class MovieLensConverter
 {
     public const string InterHeader = "user_id:token\titem_id:token\trating:float\ttimestamp:float";
+    public const string ItemHeader = "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq";
+    public const string UserHeader = "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token";
+
+    /// <summary>u.item's genre flag columns, in file order (MovieLens' u.genre).</summary>
+    public static IReadOnlyList<string> Genres { get; } =
+    [
+        "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
+        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+    ];
+
+    /// <summary>What RecBole's ml-100k.item holds (sic) for the title and year of the one movie whose title has no year.</summary>
+    private const string RecBoleUnknown = "unkonwn";
+
+    private const int ItemFieldsBeforeGenres = 5;
 
     /// <summary>Copies every row after checking it; returns the number of interactions.</summary>
     /// <param name="sourceName">Names the input in messages, e.g. <c>ml-100k.zip:ml-100k/u.data</c>.</param>
@@ -26,7 +44,7 @@ public static class MovieLensConverter
                 if (column > 4) break;
                 var cell = line[range].Trim();
                 var valid = column <= 2
-                    ? cell.Length > 0 && long.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    ? IsId(cell)
                     : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
                 if (!valid)
                     throw new SeqRecException($"{sourceName}:{lines.LineNumber}: column {column}: '{cell}' is not {(column <= 2 ? "an integer id" : "a number")}");
@@ -41,4 +59,71 @@ public static class MovieLensConverter
         if (rows == 0) throw new SeqRecException($"{sourceName}: no interactions");
         return rows;
     }
+
+    /// <summary>
+    /// Writes one row per movie: id, title, release year and genres (the names of the set flags). As in RecBole's file,
+    /// the year is the title's last parenthesised group, which the title then loses: "Toy Story (1995)" gives
+    /// "Toy Story" and 1995. Returns the number of movies.
+    /// </summary>
+    public static int ConvertUItem(TextReader uItem, TextWriter item, string sourceName)
+    {
+        item.Write(ItemHeader);
+        item.Write('\n');
+        var fieldCount = ItemFieldsBeforeGenres + Genres.Count;
+        return ConvertPipeRows(uItem, sourceName, fieldCount,
+            $"(id, title, release date, video release date, IMDb URL, {Genres.Count} genre flags)", (fields, lineNumber) =>
+            {
+                var (title, year) = TitleAndYear(fields[1].Trim());
+                var genres = new List<string>();
+                for (var g = 0; g < Genres.Count; g++)
+                {
+                    var flag = fields[ItemFieldsBeforeGenres + g].Trim();
+                    if (flag is not ("0" or "1"))
+                        throw new SeqRecException($"{sourceName}:{lineNumber}: column {ItemFieldsBeforeGenres + g + 1} ({Genres[g]}): '{flag}' is not a 0/1 genre flag");
+                    if (flag == "1") genres.Add(Genres[g]);
+                }
+                item.Write($"{fields[0].Trim()}\t{title}\t{year}\t{string.Join(' ', genres)}\n");
+            });
+    }
+
+    /// <summary>Writes one row per user: id, age, gender, occupation, zip code. Returns the number of users.</summary>
+    public static int ConvertUUser(TextReader uUser, TextWriter user, string sourceName)
+    {
+        user.Write(UserHeader);
+        user.Write('\n');
+        return ConvertPipeRows(uUser, sourceName, 5, "(id, age, gender, occupation, zip code)",
+            (fields, _) => user.Write(string.Join('\t', fields.Select(f => f.Trim())) + "\n"));
+    }
+
+    /// <summary>"Title (1995)" → ("Title", "1995"); RecBole's placeholder for both when there is no such group.</summary>
+    private static (string Title, string Year) TitleAndYear(string title)
+    {
+        var open = title.LastIndexOf(" (", StringComparison.Ordinal);
+        return open > 0 && title.EndsWith(')')
+            ? (title[..open].TrimEnd(), title[(open + 2)..^1].Trim())
+            : (RecBoleUnknown, RecBoleUnknown);
+    }
+
+    private static int ConvertPipeRows(TextReader source, string sourceName, int fieldCount, string fieldNames, Action<string[], long> writeRow)
+    {
+        using var lines = new LineReader(source);
+        var rows = 0;
+        while (lines.TryReadLine(out var line))
+        {
+            if (line.IsWhiteSpace()) continue;
+            var fields = line.ToString().Split('|');
+            if (fields.Length != fieldCount)
+                throw new SeqRecException($"{sourceName}:{lines.LineNumber}: {fields.Length} fields, expected {fieldCount} {fieldNames} separated by '|'");
+            if (!IsId(fields[0].Trim()))
+                throw new SeqRecException($"{sourceName}:{lines.LineNumber}: column 1: '{fields[0].Trim()}' is not an integer id");
+            if (fields.Any(f => f.Contains('\t')))
+                throw new SeqRecException($"{sourceName}:{lines.LineNumber}: a field holds a tab, which atomic files use as their separator");
+            writeRow(fields, lines.LineNumber);
+            rows++;
+        }
+        if (rows == 0) throw new SeqRecException($"{sourceName}: no rows");
+        return rows;
+    }
+
+    private static bool IsId(ReadOnlySpan<char> cell) => cell.Length > 0 && long.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 }

@@ -5,17 +5,21 @@ namespace SeqRec.Data.Import;
 /// <summary>Bytes received so far and the total, when the server announced it.</summary>
 public readonly record struct DownloadProgress(long BytesReceived, long? TotalBytes);
 
-/// <summary>What <see cref="MovieLensDownload.Ml100kAsync"/> produced.</summary>
-public sealed record DownloadResult(string InterPath, int Interactions, long DownloadedBytes);
+/// <summary>What <see cref="MovieLensDownload.Ml100kAsync"/> produced; the feature files are null when the archive lacked them.</summary>
+public sealed record DownloadResult(string InterPath, int Interactions, long DownloadedBytes, string? ItemPath = null, string? UserPath = null);
 
 /// <summary>
 /// Fetches MovieLens-100K from GroupLens, checks that the archive opens and holds <c>ml-100k/u.data</c>, and
-/// converts it to <c>&lt;data folder&gt;/ml-100k/ml-100k.inter</c> (written atomically).
+/// converts it to <c>&lt;data folder&gt;/ml-100k/ml-100k.inter</c>, with <c>.item</c> and <c>.user</c> from
+/// <c>u.item</c> and <c>u.user</c> (each written atomically; the <c>.inter</c> file last, so its presence means
+/// the whole conversion succeeded).
 /// </summary>
 public static class MovieLensDownload
 {
     public static readonly Uri Ml100kUrl = new("https://files.grouplens.org/datasets/movielens/ml-100k.zip");
     public const string UDataEntry = "ml-100k/u.data";
+    public const string UItemEntry = "ml-100k/u.item";
+    public const string UUserEntry = "ml-100k/u.user";
 
     public static async Task<DownloadResult> Ml100kAsync(
         Uri url, string dataFolder, IProgress<DownloadProgress>? progress = null, HttpClient? client = null, CancellationToken cancellationToken = default)
@@ -26,9 +30,7 @@ public static class MovieLensDownload
         try
         {
             var bytes = await DownloadAsync(url, zipPath, progress, client, cancellationToken);
-            var interPath = Path.Combine(datasetFolder, "ml-100k.inter");
-            var interactions = ConvertArchive(zipPath, url, interPath);
-            return new DownloadResult(interPath, interactions, bytes);
+            return ConvertArchive(zipPath, url, datasetFolder) with { DownloadedBytes = bytes };
         }
         finally
         {
@@ -76,7 +78,7 @@ public static class MovieLensDownload
         }
     }
 
-    private static int ConvertArchive(string zipPath, Uri url, string interPath)
+    private static DownloadResult ConvertArchive(string zipPath, Uri url, string datasetFolder)
     {
         ZipArchive archive;
         try
@@ -89,22 +91,34 @@ public static class MovieLensDownload
         }
         using (archive)
         {
-            var entry = archive.GetEntry(UDataEntry)
+            var uData = archive.GetEntry(UDataEntry)
                 ?? throw new SeqRecException($"{url}: the archive has no {UDataEntry}; is this the MovieLens-100K zip?");
+            var itemPath = ConvertEntry(archive.GetEntry(UItemEntry), url, Path.Combine(datasetFolder, "ml-100k.item"), MovieLensConverter.ConvertUItem);
+            var userPath = ConvertEntry(archive.GetEntry(UUserEntry), url, Path.Combine(datasetFolder, "ml-100k.user"), MovieLensConverter.ConvertUUser);
             var interactions = 0;
-            try
-            {
-                AtomicFileWrite.Write(interPath, writer =>
-                {
-                    using var reader = new StreamReader(entry.Open());
-                    interactions = MovieLensConverter.ConvertUData(reader, writer, $"{url}:{UDataEntry}");
-                });
-            }
-            catch (InvalidDataException e)
-            {
-                throw new SeqRecException($"{url}: {UDataEntry} is corrupt in the archive ({e.Message})", e);
-            }
-            return interactions;
+            var interPath = ConvertEntry(uData, url, Path.Combine(datasetFolder, "ml-100k.inter"),
+                (reader, writer, source) => interactions = MovieLensConverter.ConvertUData(reader, writer, source))!;
+            return new DownloadResult(interPath, interactions, 0, itemPath, userPath);
         }
+    }
+
+    /// <summary>Converts one archive entry into an atomic file; null (nothing written) when the entry is absent.</summary>
+    private static string? ConvertEntry(ZipArchiveEntry? entry, Uri url, string path, Func<TextReader, TextWriter, string, int> convert)
+    {
+        if (entry is null) return null;
+        try
+        {
+            // u.item and u.user are Latin-1 (accented titles); u.data is ASCII, which Latin-1 reads alike.
+            AtomicFileWrite.Write(path, writer =>
+            {
+                using var reader = new StreamReader(entry.Open(), System.Text.Encoding.Latin1);
+                convert(reader, writer, $"{url}:{entry.FullName}");
+            });
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SeqRecException($"{url}: {entry.FullName} is corrupt in the archive ({e.Message})", e);
+        }
+        return path;
     }
 }
