@@ -47,6 +47,8 @@ public sealed class ConfigErrors
 
     public void Warning(string key, string message) => Add(key, message, ConfigSeverity.Warning, null);
 
+    public void Warning(string key, string message, ConfigSource source) => Add(key, message, ConfigSeverity.Warning, source);
+
     /// <summary>An error not tied to a key (e.g. a malformed file).</summary>
     public void General(ConfigSource source, string message) => _all.Add(new ConfigError(source, _prefix, message, ConfigSeverity.Error));
 

@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<string[]> ConfigFiles() => new("--config", "-c")
     {
-        Description = "A TOML config file; repeat to layer several (later files win).",
+        Description = "A config file, TOML or RecBole YAML (.yaml/.yml); repeat to layer several (later files win).",
         AllowMultipleArgumentsPerToken = false,
     };
 

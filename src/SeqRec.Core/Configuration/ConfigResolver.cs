@@ -14,7 +14,7 @@ public static class ConfigResolver
     public static ResolvedConfig Resolve(ConfigRequest request, IReadOnlyList<ModelInfo> models)
     {
         var errors = new ConfigErrors();
-        var merged = Merge(request, models, errors);
+        var (merged, negativeSampling) = Merge(request, models, errors);
 
         var model = ChooseModel(request, merged, models, errors);
         var data = DataConfig.Bind(merged[DataConfig.SectionName] as ConfigTable, errors);
@@ -22,18 +22,20 @@ public static class ConfigResolver
         var eval = EvalConfig.Bind(merged[EvalConfig.SectionName] as ConfigTable, errors);
         var modelConfig = model?.Config.Bind(merged[model.Config.Name] as ConfigTable, errors);
         if (modelConfig is IValidatesWithData dataRule) dataRule.ValidateWithData(data, errors);
+        CheckNegativeSampling(negativeSampling, modelConfig, errors);
         CheckTopLevel(merged, models, errors);
 
         if (errors.HasErrors || model is null || modelConfig is null) throw new ConfigException(errors.Errors);
         return new ResolvedConfig(model, modelConfig, data, trainer, eval, errors.Warnings);
     }
 
-    private static ConfigTable Merge(ConfigRequest request, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    private static (ConfigTable Merged, NegativeSamplingSetting? NegativeSampling) Merge(ConfigRequest request, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
     {
         var layers = new List<ConfigTable>();
         foreach (var file in request.Files)
         {
-            if (TomlConfigReader.ReadFile(file, errors) is { } table) layers.Add(table);
+            var table = YamlConfigReader.IsYamlPath(file) ? YamlConfigReader.ReadFile(file, errors) : TomlConfigReader.ReadFile(file, errors);
+            if (table is not null) layers.Add(table);
         }
         foreach (var text in request.Texts)
         {
@@ -45,12 +47,26 @@ public static class ConfigResolver
             layers.Add(ConfigOverrides.FromSetArguments([$"{DataConfig.SectionName}.dataset=\"{dataset}\""], errors));
 
         var merged = new ConfigTable(ConfigSource.Defaults);
+        var sections = AllSections(models).ToList();
+        NegativeSamplingSetting? negativeSampling = null;
         foreach (var layer in layers)
         {
-            FlatKeys.MoveIntoSections(layer, AllSections(models), errors);
+            negativeSampling = RecBoleKeys.Translate(layer, sections, errors) ?? negativeSampling;
+            FlatKeys.MoveIntoSections(layer, sections, errors);
             merged.MergeFrom(layer);
         }
-        return merged;
+        return (merged, negativeSampling);
+    }
+
+    /// <summary>RecBole's <c>train_neg_sample_args</c> must agree with the loss: negatives for BPR, none for CE.</summary>
+    private static void CheckNegativeSampling(NegativeSamplingSetting? setting, object? modelConfig, ConfigErrors errors)
+    {
+        if (setting is null || modelConfig is not IConfigSection section) return;
+        var lossType = section.GetValues().FirstOrDefault(v => v.Key == "loss_type").Value?.ToString();
+        if (setting.Enabled && lossType == "CE")
+            errors.Error("train_neg_sample_args", "negative sampling is set but loss_type is CE, which uses none (RecBole stops here too); set loss_type: BPR, or train_neg_sample_args: ~", setting.Source);
+        else if (!setting.Enabled && lossType == "BPR")
+            errors.Error("train_neg_sample_args", "None, but loss_type BPR needs one negative per sample; set {distribution: uniform, sample_num: 1} or leave it out", setting.Source);
     }
 
     private static ModelInfo? ChooseModel(ConfigRequest request, ConfigTable merged, IReadOnlyList<ModelInfo> models, ConfigErrors errors)

@@ -66,6 +66,13 @@ public class HyperFileParserTests
     }
 
     [Fact]
+    public void Recboles_upper_case_field_keys_select_their_parameter()
+    {
+        var space = Parse("MAX_ITEM_LIST_LENGTH choice [50,100]\n");
+        Assert.Equal(["data.max_item_list_length"], space.Domains.Select(d => d.Path));
+    }
+
+    [Fact]
     public void Lightsans_hyper_is_the_45_point_grid_of_the_seed()
     {
         var space = LightSansSpace();

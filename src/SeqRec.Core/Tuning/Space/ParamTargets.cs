@@ -27,11 +27,12 @@ internal sealed class ParamTargets(IReadOnlyList<ConfigSectionInfo> sections)
             return param is null ? null : (section, param);
         }
 
-        var owners = sections.SelectMany(s => s.Parameters.Where(p => p.Key == name || p.Alias == name).Select(p => (s, p))).ToList();
+        var owners = Owners(name);
+        if (owners.Count == 0 && RecBoleKeys.ParameterKey(name) is var lower && lower != name) owners = Owners(lower);
         if (owners.Count == 1) return owners[0];
         if (owners.Count > 1)
         {
-            problem = $"'{name}' is a parameter of several sections; write one of {string.Join(", ", owners.Select(o => $"{o.s.Name}.{o.p.Key}"))}";
+            problem = $"'{name}' is a parameter of several sections; write one of {string.Join(", ", owners.Select(o => $"{o.Item1.Name}.{o.Item2.Key}"))}";
             return null;
         }
         var paths = sections.SelectMany(s => s.Parameters.Select(p => (p.Key, Path: $"{s.Name}.{p.Key}"))).ToList();
@@ -41,4 +42,7 @@ internal sealed class ParamTargets(IReadOnlyList<ConfigSectionInfo> sections)
             : $"unknown parameter '{name}'; did you mean '{nearest}' ({paths.First(p => p.Key == nearest).Path})?";
         return null;
     }
+
+    private List<(ConfigSectionInfo, ParamInfo)> Owners(string key) =>
+        sections.SelectMany(s => s.Parameters.Where(p => p.Key == key || p.Alias == key).Select(p => (s, p))).ToList();
 }

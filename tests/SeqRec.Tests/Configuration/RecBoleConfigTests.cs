@@ -1,0 +1,183 @@
+using SeqRec.Configuration;
+using SeqRec.Models;
+using Xunit;
+using static SeqRec.Tests.Configuration.ConfigAssert;
+
+namespace SeqRec.Tests.Configuration;
+
+/// <summary>A RecBole user's YAML config works as it is: its keys, its YAML typing, and clear errors where SeqRec differs.</summary>
+public class RecBoleConfigTests
+{
+    private const string RecBoleSequentialYaml = """
+        # as written for RecBole's run_recbole.py
+        gpu_id: '0'
+        use_gpu: False
+        seed: 2021
+        state: INFO
+        reproducibility: True
+        USER_ID_FIELD: user_id
+        ITEM_ID_FIELD: item_id
+        TIME_FIELD: timestamp
+        load_col:
+            inter: [user_id, item_id, timestamp]
+        MAX_ITEM_LIST_LENGTH: 200
+        val_interval:
+            rating: "[3,inf)"
+        train_neg_sample_args: ~
+        epochs: 50
+        train_batch_size: 1024
+        learner: adam
+        learning_rate: 3e-3
+        clip_grad_norm: {'max_norm': 5.0, 'norm_type': 2}
+        eval_args:
+            split: {'LS': 'valid_only'}
+            order: TO
+            mode: uni100
+        metrics: ["Recall", "MRR", "NDCG", "Hit", "Precision"]
+        topk: 10
+        valid_metric: NDCG@10
+        valid_metric_bigger: yes
+        n_layers: 3
+        k_interests: 20
+        hidden_dropout_prob: 0.2
+        hidden_act: gelu
+        loss_type: CE
+        """;
+
+    [Fact]
+    public void A_recbole_sequential_yaml_config_resolves_to_the_same_settings()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("lightsans.yaml", RecBoleSequentialYaml);
+
+        var config = Resolve(new ConfigRequest { Model = "lightsans", Files = [file] });
+
+        Assert.Equal(2021, config.Trainer.Seed);
+        Assert.Equal(200, config.Data.MaxItemListLength);
+        Assert.Equal(["rating:[3,inf)"], config.Data.ValInterval);
+        Assert.Equal(SplitMode.ValidOnly, config.Data.Split);
+        Assert.Equal(50, config.Trainer.Epochs);
+        Assert.Equal(1024, config.Trainer.TrainBatchSize);
+        Assert.Equal(0.003, config.Trainer.LearningRate);   // 3e-3 is a float for RecBole's loader, a string in plain YAML 1.1
+        Assert.Equal(5.0, config.Trainer.ClipGradNorm);
+        Assert.Equal("uni100", config.Eval.Mode);
+        Assert.Equal([10], config.Eval.Topk);
+        Assert.Equal("NDCG@10", config.Eval.ValidMetric);
+        var lightsans = config.ModelSection<LightSansConfig>();
+        Assert.Equal(3, lightsans.NumLayers);
+        Assert.Equal(20, lightsans.KInterests);
+        Assert.Equal(0.2, lightsans.HiddenDropoutProb);
+        // RecBole's environment settings are named, with their lines, and ignored.
+        var warnings = config.Warnings.Select(w => w.ToString()).ToList();
+        Assert.Contains($"warning: {file}:2: gpu_id: RecBole's environment setting; it has no effect in SeqRec (ignored)", warnings);
+        Assert.Contains(warnings, w => w.StartsWith($"warning: {file}:10: load_col:", StringComparison.Ordinal));
+        Assert.Equal(["gpu_id", "load_col", "reproducibility", "state", "use_gpu"], config.Warnings.Select(w => w.Path).Order());
+    }
+
+    [Fact]
+    public void What_seqrec_does_differently_is_an_error_naming_file_line_and_key()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("recbole.yml", """
+            eval_args:
+              split: {'RS': [0.8, 0.1, 0.1]}
+              order: RO
+              mode: {valid: full, test: uni100}
+            learner: sgd
+            train_neg_sample_args: {distribution: popularity, sample_num: 1}
+            """);
+
+        var errors = Fails(new ConfigRequest { Model = "sasrec", Files = [file] });
+
+        Assert.Contains($"{file}:2: eval_args.split: only the leave-one-out split is supported, {{LS: valid_and_test}} (or valid_only, test_only); got {{RS: [0.8, 0.1, 0.1]}}", errors);
+        Assert.Contains($"{file}:3: eval_args.order: only TO is supported: sequential samples are ordered by time; got RO", errors);
+        Assert.Contains($"{file}:4: eval_args.mode: validation and test are evaluated with one mode here; got {{valid: full, test: uni100}}", errors);
+        Assert.Contains($"{file}:5: learner: only adam is supported: SeqRec trains with Adam; got the string \"sgd\"", errors);
+        Assert.Contains(errors, e => e.StartsWith($"{file}:6: train_neg_sample_args: only {{distribution: uniform, sample_num: 1}}", StringComparison.Ordinal));
+        Assert.Equal(5, errors.Count);
+    }
+
+    [Theory]
+    [InlineData("loss_type: CE\ntrain_neg_sample_args: {distribution: uniform, sample_num: 1}\n", "negative sampling is set but loss_type is CE")]
+    [InlineData("loss_type: BPR\ntrain_neg_sample_args: None\n", "None, but loss_type BPR needs one negative per sample")]
+    public void Negative_sampling_must_agree_with_the_loss(string yaml, string expected)
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("neg.yaml", yaml);
+
+        var error = Assert.Single(Fails(new ConfigRequest { Model = "lightsans", Files = [file] }));
+
+        Assert.StartsWith($"{file}:2: train_neg_sample_args: {expected}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bpr_with_recboles_uniform_sampling_resolves()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("bpr.yaml", "loss_type: BPR\ntrain_neg_sample_args:\n  distribution: uniform\n  sample_num: 1\n  alpha: 1.0\n  dynamic: False\n");
+
+        var config = Resolve(new ConfigRequest { Model = "sasrec", Files = [file] });
+
+        Assert.Equal(SeqRec.Modeling.LossType.BPR, config.ModelSection<SasRecConfig>().LossType);
+    }
+
+    [Fact]
+    public void Recbole_keys_work_in_toml_files_too_and_a_partial_eval_args_keeps_the_other_defaults()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("flat.toml", "MAX_ITEM_LIST_LENGTH = 100\nnormalize_all = false\n[eval_args]\nmode = \"uni100\"\n");
+
+        var config = Resolve(new ConfigRequest { Model = "lightsans", Files = [file] });
+
+        Assert.Equal(100, config.Data.MaxItemListLength);
+        Assert.Equal(TimeOrder.Float32, config.Data.TimeOrder);
+        Assert.Equal("uni100", config.Eval.Mode);
+        Assert.Equal(SplitMode.ValidAndTest, config.Data.Split); // RecBole would reset the split to its RS default here
+    }
+
+    [Fact]
+    public void A_recbole_key_and_its_seqrec_name_in_one_file_is_an_error()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("twice.yaml", "eval_args:\n  mode: full\neval:\n  mode: uni100\n");
+
+        var error = Assert.Single(Fails(new ConfigRequest { Model = "lightsans", Files = [file] }));
+
+        Assert.Equal($"{file}:2: eval_args.mode: set twice, here and as eval.mode (line 4)", error);
+    }
+
+    [Theory]
+    [InlineData("epochs: 3\nepochs: 4\n", 2, "column 1: malformed YAML: Duplicate key epochs")]
+    [InlineData("epochs: [3\n", 2, "column 1: malformed YAML")]
+    [InlineData("- epochs\n", 1, "expected a mapping of keys to values (key: value) at the top level")]
+    public void Malformed_yaml_names_its_line(string yaml, int line, string expected)
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("bad.yaml", yaml);
+
+        var error = Assert.Single(Fails(new ConfigRequest { Model = "lightsans", Files = [file] }));
+
+        Assert.StartsWith($"{file}:{line}: {expected}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_scalars_are_typed_as_recboles_loader_types_them()
+    {
+        var errors = new ConfigErrors();
+
+        var table = YamlConfigReader.Read("a: yes\nb: 'yes'\nc: 1e-3\nd: 12\ne: '12'\nf: .inf\ng: ~\nh: 1_000\n", "t.yaml", errors);
+
+        Assert.False(errors.HasErrors, errors.ToString());
+        Assert.Equal(true, Value(table!, "a"));
+        Assert.Equal("yes", Value(table!, "b"));
+        Assert.Equal(0.001, Value(table!, "c"));
+        Assert.Equal(12L, Value(table!, "d"));
+        Assert.Equal("12", Value(table!, "e"));
+        Assert.Equal(double.PositiveInfinity, Value(table!, "f"));
+        Assert.Null(table!["g"]);                         // null: the key keeps its default
+        Assert.Equal(1000L, Value(table!, "h"));
+        Assert.Equal(3, table["c"]!.Source.Line);
+    }
+
+    private static object Value(ConfigTable table, string key) => Assert.IsType<ConfigScalar>(table[key]).Value;
+}
