@@ -31,8 +31,10 @@ internal static class RecBoleKeys
             "alias_of_item_id", "alias_of_entity_id", "alias_of_relation_id"))
         .Concat(Group("names a field of RecBole's internal data layout, which SeqRec does not have (ignored)",
             "ITEM_LIST_LENGTH_FIELD", "LIST_SUFFIX", "NEG_PREFIX", "POSITION_FIELD", "RATING_FIELD", "LABEL_FIELD",
-            "HEAD_ENTITY_ID_FIELD", "TAIL_ENTITY_ID_FIELD", "RELATION_ID_FIELD", "ENTITY_ID_FIELD", "MODEL_TYPE",
-            "MODEL_INPUT_TYPE", "eval_type"))
+            "MODEL_TYPE", "MODEL_INPUT_TYPE", "eval_type"))
+        .Concat(Group("applies to kinds of models SeqRec does not have (ignored)",
+            "HEAD_ENTITY_ID_FIELD", "TAIL_ENTITY_ID_FIELD", "RELATION_ID_FIELD", "ENTITY_ID_FIELD", "require_pow"))
+        .Concat(Group("RecBole turns it on for every sequential model itself (ignored)", "repeatable"))
         .ToDictionary(StringComparer.Ordinal);
 
     private static Dictionary<string, string> Group(string why, params string[] keys) => keys.ToDictionary(k => k, _ => why);
@@ -44,7 +46,6 @@ internal static class RecBoleKeys
         ["valid_metric_bigger"] = (true, "every metric SeqRec computes is better when larger"),
         ["metric_decimal_place"] = (4L, "metrics are rounded to 4 decimals"),
         ["shuffle"] = (true, "training batches are always shuffled"),
-        ["repeatable"] = (true, "sequential samples are always evaluated in order"),
         ["filter_inter_by_user_or_item"] = (true, "interactions are kept as the .inter file gives them"),
     };
 

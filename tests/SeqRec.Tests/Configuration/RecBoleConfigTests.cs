@@ -75,6 +75,53 @@ public class RecBoleConfigTests
     }
 
     [Fact]
+    public void Recboles_own_ml_100k_dataset_yaml_resolves()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("ml-100k.yaml", """
+            field_separator: "\t"
+            seq_separator: " "
+            USER_ID_FIELD: user_id
+            ITEM_ID_FIELD: item_id
+            RATING_FIELD: rating
+            TIME_FIELD: timestamp
+            seq_len: ~
+            LABEL_FIELD: label
+            threshold: ~
+            NEG_PREFIX: neg_
+            ITEM_LIST_LENGTH_FIELD: item_length
+            LIST_SUFFIX: _list
+            MAX_ITEM_LIST_LENGTH: 50
+            POSITION_FIELD: position_id
+            HEAD_ENTITY_ID_FIELD: head_id
+            load_col:
+                inter: [user_id, item_id, rating, timestamp]
+                user: [user_id, age, gender, occupation]
+                item: [item_id, movie_title, release_year, class]
+            unload_col: ~
+            rm_dup_inter: ~
+            val_interval: ~
+            filter_inter_by_user_or_item: True
+            user_inter_num_interval: "[0,inf)"
+            item_inter_num_interval: "[0,inf)"
+            alias_of_user_id: ~
+            normalize_field: ~
+            normalize_all: True
+            repeatable: False
+            """);
+
+        var config = Resolve(new ConfigRequest { Model = "sasrec", Files = [file] });
+
+        Assert.Equal('\t', config.Data.FieldSeparatorChar);
+        Assert.Equal(50, config.Data.MaxItemListLength);
+        Assert.Equal("[0,inf)", config.Data.UserInterNumInterval);
+        Assert.Equal(TimeOrder.NormalizedFloat32, config.Data.TimeOrder);
+        Assert.All(config.Warnings, w => Assert.EndsWith("(ignored)", w.Message, StringComparison.Ordinal));
+        Assert.Equal(["HEAD_ENTITY_ID_FIELD", "ITEM_LIST_LENGTH_FIELD", "LABEL_FIELD", "LIST_SUFFIX", "NEG_PREFIX", "POSITION_FIELD", "RATING_FIELD", "load_col", "repeatable"],
+            config.Warnings.Select(w => w.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void What_seqrec_does_differently_is_an_error_naming_file_line_and_key()
     {
         using var dir = new TempFolder();
