@@ -34,8 +34,7 @@ public static class ConfigResolver
         var layers = new List<ConfigTable>();
         foreach (var file in request.Files)
         {
-            var table = YamlConfigReader.IsYamlPath(file) ? YamlConfigReader.ReadFile(file, errors) : TomlConfigReader.ReadFile(file, errors);
-            if (table is not null) layers.Add(table);
+            if (ConfigFileReader.ReadFile(file, errors) is { } table) layers.Add(table);
         }
         foreach (var text in request.Texts)
         {

@@ -9,17 +9,6 @@ namespace SeqRec.Configuration;
 /// </summary>
 public static class TomlConfigReader
 {
-    /// <summary>Reads a TOML file; a missing or malformed file is reported in <paramref name="errors"/>.</summary>
-    public static ConfigTable? ReadFile(string path, ConfigErrors errors)
-    {
-        if (!File.Exists(path))
-        {
-            errors.General(new ConfigSource(path), "config file not found");
-            return null;
-        }
-        return Read(File.ReadAllText(path), path, errors);
-    }
-
     /// <summary>Reads TOML text; <paramref name="origin"/> names it in errors (a path, or "--set").</summary>
     public static ConfigTable? Read(string text, string origin, ConfigErrors errors)
     {

@@ -13,21 +13,6 @@ namespace SeqRec.Configuration;
 /// </summary>
 public static partial class YamlConfigReader
 {
-    /// <summary>Whether <paramref name="path"/> names a YAML file (by its extension).</summary>
-    public static bool IsYamlPath(string path) =>
-        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Reads a YAML file; a missing or malformed file is reported in <paramref name="errors"/>.</summary>
-    public static ConfigTable? ReadFile(string path, ConfigErrors errors)
-    {
-        if (!File.Exists(path))
-        {
-            errors.General(new ConfigSource(path), "config file not found");
-            return null;
-        }
-        return Read(File.ReadAllText(path), path, errors);
-    }
-
     /// <summary>Reads YAML text; <paramref name="origin"/> names it in errors.</summary>
     public static ConfigTable? Read(string text, string origin, ConfigErrors errors)
     {

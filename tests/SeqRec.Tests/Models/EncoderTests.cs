@@ -65,7 +65,7 @@ public class EncoderTests
         encoder.eval();
         using var noGrad = no_grad();
         var input = randn(Batch, Length, Hidden);
-        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        var itemSeq = ItemSeqEndingAtRows();
         using var mask = CausalPaddingMask.For(itemSeq);
         var rows = tensor(Rows);
 
@@ -98,7 +98,7 @@ public class EncoderTests
         encoder.eval();
         using var noGrad = no_grad();
         var input = randn(Batch, Length, Hidden);
-        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        var itemSeq = ItemSeqEndingAtRows();
         using var exact = CausalPaddingMask.For(itemSeq);
         using var realRows = CausalPaddingMask.ForRealRows(itemSeq);
         var rows = tensor(Rows);
@@ -128,7 +128,7 @@ public class EncoderTests
         manual_seed(3);
         using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0, attnDropout, Activation.Gelu, 1e-12);
         var input = randn(Batch, Length, Hidden).requires_grad_();
-        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        var itemSeq = ItemSeqEndingAtRows();
         using var mask = realRowsMask ? CausalPaddingMask.ForRealRows(itemSeq) : CausalPaddingMask.For(itemSeq);
         var rows = tensor(Rows);
         var output = selectRows ? encoder.ForwardAt(input, mask, rows) : Gathered(encoder.call(input, mask), rows);
@@ -147,7 +147,7 @@ public class EncoderTests
         using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.0, 1e-12, Activation.Gelu, 1e-12);
         using var noGrad = no_grad();
         var input = randn(Batch, Length, Hidden);
-        var itemSeq = (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
+        var itemSeq = ItemSeqEndingAtRows();
         using var mask = CausalPaddingMask.For(itemSeq);
         var rows = tensor(Rows);
 
@@ -158,6 +158,10 @@ public class EncoderTests
 
         Assert.True(trained.allclose(evaluated, rtol: 1e-5, atol: 1e-6));
     }
+
+    /// <summary>Right-padded sequences whose last real item is at <see cref="Rows"/> (item 7 everywhere before it).</summary>
+    private static Tensor ItemSeqEndingAtRows() =>
+        (arange(Length).unsqueeze(0) < tensor(Rows).unsqueeze(1) + 1).to_type(ScalarType.Int64) * 7;
 
     private static Tensor Gathered(Tensor full, Tensor rows) =>
         full.gather(1, rows.view(-1, 1, 1).expand(-1, 1, full.shape[2])).squeeze(1);
