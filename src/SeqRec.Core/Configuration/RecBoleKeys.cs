@@ -67,10 +67,20 @@ internal static class RecBoleKeys
                 if (!SameValue(node, only.Value))
                     errors.Error(key, $"only {Format(only.Value)} is supported: {only.Why}; got {node.Describe()}", node.Source);
             }
+            else if (Unsupported.TryGetValue(key, out var instead))
+            {
+                layer.Remove(key);
+                errors.Error(key, instead, node.Source);
+            }
+            else if (key == "train_neg_sample_args")
+            {
+                layer.Remove(key);
+                sampling = NegativeSampling(node, errors) ?? sampling;
+            }
             else if (Translators.TryGetValue(key, out var translate))
             {
                 layer.Remove(key);
-                if (translate(layer, node, errors) is { } setting) sampling = setting;
+                translate(layer, node, errors);
             }
             else if (ParameterKey(key) is var lower && lower != key && sections.Any(s => s.Parameters.Any(p => p.Key == lower)))
             {
@@ -85,25 +95,20 @@ internal static class RecBoleKeys
     /// <summary>RecBole writes its field keys in upper case (<c>MAX_ITEM_LIST_LENGTH</c>); SeqRec's parameters are lower case.</summary>
     public static string ParameterKey(string recBoleKey) => recBoleKey.ToLowerInvariant();
 
-    private delegate NegativeSamplingSetting? Translator(ConfigTable layer, ConfigNode node, ConfigErrors errors);
-
-    private static readonly Dictionary<string, Translator> Translators = new(StringComparer.Ordinal)
+    /// <summary>RecBole settings that become SeqRec parameters in the layer.</summary>
+    private static readonly Dictionary<string, Action<ConfigTable, ConfigNode, ConfigErrors>> Translators = new(StringComparer.Ordinal)
     {
-        ["eval_args"] = (layer, node, errors) => { EvalArgs(layer, node, errors); return null; },
-        ["train_neg_sample_args"] = (_, node, errors) => NegativeSampling(node, errors),
-        ["val_interval"] = (layer, node, errors) => { ValueIntervals(layer, node, errors); return null; },
-        ["clip_grad_norm"] = (layer, node, errors) => { ClipGradNorm(layer, node, errors); return null; },
-        ["normalize_all"] = (layer, node, errors) => { NormalizeAll(layer, node, errors); return null; },
-        ["normalize_field"] = (_, node, errors) =>
-        {
-            errors.Error("normalize_field", "not supported: data.time_order chooses how timestamps are compared (normalized_float32 as RecBole's normalize_all, float32, exact)", node.Source);
-            return null;
-        },
-        ["benchmark_filename"] = (_, node, errors) =>
-        {
-            errors.Error("benchmark_filename", "pre-split benchmark files are not supported: SeqRec splits one .inter file leave-one-out", node.Source);
-            return null;
-        },
+        ["eval_args"] = EvalArgs,
+        ["val_interval"] = ValueIntervals,
+        ["clip_grad_norm"] = ClipGradNorm,
+        ["normalize_all"] = NormalizeAll,
+    };
+
+    /// <summary>RecBole settings with no SeqRec counterpart, with what to do instead.</summary>
+    private static readonly Dictionary<string, string> Unsupported = new(StringComparer.Ordinal)
+    {
+        ["normalize_field"] = "not supported: data.time_order chooses how timestamps are compared (normalized_float32 as RecBole's normalize_all, float32, exact)",
+        ["benchmark_filename"] = "pre-split benchmark files are not supported: SeqRec splits one .inter file leave-one-out",
     };
 
     /// <summary><c>eval_args: {split: {LS: valid_and_test}, order: TO, group_by: user, mode: full}</c>, any part of it.</summary>

@@ -132,6 +132,7 @@ public class RecBoleConfigTests
               mode: {valid: full, test: uni100}
             learner: sgd
             train_neg_sample_args: {distribution: popularity, sample_num: 1}
+            normalize_field: [timestamp]
             """);
 
         var errors = Fails(new ConfigRequest { Model = "sasrec", Files = [file] });
@@ -141,7 +142,8 @@ public class RecBoleConfigTests
         Assert.Contains($"{file}:4: eval_args.mode: validation and test are evaluated with one mode here; got {{valid: full, test: uni100}}", errors);
         Assert.Contains($"{file}:5: learner: only adam is supported: SeqRec trains with Adam; got the string \"sgd\"", errors);
         Assert.Contains(errors, e => e.StartsWith($"{file}:6: train_neg_sample_args: only {{distribution: uniform, sample_num: 1}}", StringComparison.Ordinal));
-        Assert.Equal(5, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith($"{file}:7: normalize_field: not supported: data.time_order chooses", StringComparison.Ordinal));
+        Assert.Equal(6, errors.Count);
     }
 
     [Theory]
