@@ -16,9 +16,12 @@ public static class CliApp
         var root = BuildRoot();
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        // Commands that resolve a configuration leave tokens unmatched so RecBole-style --key=value settings reach them.
+        var unrecognized = parse.UnmatchedTokens.Where(t => CommonOptions.RecBoleStyleSet(t) is null).Select(t => $"unrecognized argument '{t}'");
+        var problems = parse.Errors.Select(e => e.Message).Concat(unrecognized).Distinct().ToList();
+        if (problems.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
-            foreach (var problem in parse.Errors) error.WriteLine($"error: {problem.Message}");
+            foreach (var problem in problems) error.WriteLine($"error: {problem}");
             error.WriteLine("Run 'seqrec --help' for usage.");
             return UsageError;
         }

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using SeqRec.Configuration;
 using SeqRec.Models;
 
 namespace SeqRec.Cli.Commands;
 
 /// <summary>Options shared by the commands that resolve a configuration.</summary>
-internal static class CommonOptions
+internal static partial class CommonOptions
 {
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
@@ -13,9 +14,9 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<string[]> ConfigFiles() => new("--config", "-c")
+    public static Option<string[]> ConfigFiles() => new("--config", "-c", "--config_files")
     {
-        Description = "A config file, TOML or RecBole YAML (.yaml/.yml); repeat to layer several (later files win).",
+        Description = "A config file, TOML or RecBole YAML (.yaml/.yml); repeat to layer several (later files win). As RecBole's --config_files, one value may also list several files separated by spaces.",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -42,14 +43,17 @@ internal static class CommonOptions
             command.Options.Add(Sets);
             command.Options.Add(Model);
             command.Options.Add(Dataset);
+            // RecBole's command line gives settings as --key=value (run_recbole.py --learning_rate=0.01): those tokens
+            // are left unmatched by the parser and become overrides (RecBoleStyleSets); CliApp refuses any other.
+            command.TreatUnmatchedTokensAsErrors = false;
         }
 
         public ConfigRequest Request(ParseResult parse) => new()
         {
             Model = parse.GetValue(Model),
             Dataset = parse.GetValue(Dataset),
-            Files = parse.GetValue(Files) ?? [],
-            Sets = parse.GetValue(Sets) ?? [],
+            Files = [.. (parse.GetValue(Files) ?? []).SelectMany(FileList)],
+            Sets = [.. parse.GetValue(Sets) ?? [], .. RecBoleStyleSets(parse.UnmatchedTokens)],
         };
 
         /// <summary>Resolves the configuration; warnings go to the error stream.</summary>
@@ -60,4 +64,21 @@ internal static class CommonOptions
             return config;
         }
     }
+
+    /// <summary>An unmatched <c>--key=value</c> token as a <c>key=value</c> override; null for any other token.</summary>
+    public static string? RecBoleStyleSet(string token)
+    {
+        var match = RecBoleSetting().Match(token);
+        return match.Success ? $"{match.Groups[1].Value}={match.Groups[2].Value}" : null;
+    }
+
+    /// <summary>The overrides among unmatched tokens (<see cref="CliApp"/> has refused every other kind).</summary>
+    private static IEnumerable<string> RecBoleStyleSets(IEnumerable<string> tokens) => tokens.Select(RecBoleStyleSet).OfType<string>();
+
+    /// <summary>RecBole's <c>--config_files "a.yaml b.yaml"</c>: a value that is not a file but whose parts are several.</summary>
+    private static IEnumerable<string> FileList(string value) =>
+        File.Exists(value) || !value.Contains(' ', StringComparison.Ordinal) ? [value] : value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    [GeneratedRegex(@"^--([A-Za-z_][A-Za-z0-9_.]*)=(.*)$", RegexOptions.Singleline)]
+    private static partial Regex RecBoleSetting();
 }

@@ -66,6 +66,35 @@ public class CliTests
     }
 
     [Fact]
+    public void A_recbole_command_line_works_as_written()
+    {
+        using var dir = new TempFolder();
+        var first = dir.File("a.yaml", "n_layers: 3\nlearning_rate: 0.01\n");
+        var second = dir.File("b.yaml", "learning_rate: 0.005\n");
+
+        var (code, output, error) = Run("config", "--model=LightSANs", "--dataset=ml-1m", $"--config_files={first} {second}",
+            "--MAX_ITEM_LIST_LENGTH=200", "--k_interests=20", "--gpu_id=0");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("model = \"lightsans\"", output, StringComparison.Ordinal);
+        Assert.Contains("dataset = \"ml-1m\"", output, StringComparison.Ordinal);
+        Assert.Contains("max_item_list_length = 200\n", output, StringComparison.Ordinal);
+        Assert.Contains("learning_rate = 0.005\n", output, StringComparison.Ordinal); // the second file wins
+        Assert.Contains("[lightsans]\nnum_layers = 3\nn_heads = 2\nk_interests = 20\n", output, StringComparison.Ordinal);
+        Assert.Contains("warning: --set: gpu_id: RecBole's environment setting", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--modle", "unrecognized argument '--modle'")]
+    [InlineData("--k_interests", "unrecognized argument '--k_interests'")]
+    public void An_argument_that_is_neither_an_option_nor_a_recbole_setting_is_a_usage_error(string argument, string expected)
+    {
+        var (code, _, error) = Run("config", "--model", "lightsans", argument, "5");
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_option_is_a_usage_error()
     {
         var (code, _, error) = Run("config", "--bogus");
