@@ -34,6 +34,8 @@ internal static class RunCommand
             {
                 if (parse.GetValue(resume) is { } runDirectory)
                 {
+                    if (options.AnyGiven(parse))
+                        throw new SeqRecException("--resume continues a run with the configuration saved in its folder; --model, --dataset, --config and overrides cannot be combined with it");
                     outcome = SeqRecRun.Resume(runDirectory, runOptions);
                 }
                 else

@@ -94,6 +94,20 @@ public class CliTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--set", "trainer.epochs=400")]
+    [InlineData("--epochs=400", null)]
+    [InlineData("--model", "sasrec")]
+    public void Resume_refuses_settings_it_would_not_apply(string option, string? value)
+    {
+        string[] args = value is null ? ["run", "--resume", "runs/some-run", option] : ["run", "--resume", "runs/some-run", option, value];
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: --resume continues a run with the configuration saved in its folder", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_option_is_a_usage_error()
     {
