@@ -106,6 +106,9 @@ public static class ConfigReader
             case bool b:
                 value = b;
                 return true;
+            case string s when bool.TryParse(s, out var parsed): // Python's True/False, as RecBole's command line writes them
+                value = parsed;
+                return true;
             default:
                 errors.Error(key, $"expected true or false, got {node.Describe()}", node.Source);
                 return false;

@@ -73,12 +73,13 @@ public class CliTests
         var second = dir.File("b.yaml", "learning_rate: 0.005\n");
 
         var (code, output, error) = Run("config", "--model=LightSANs", "--dataset=ml-1m", $"--config_files={first} {second}",
-            "--MAX_ITEM_LIST_LENGTH=200", "--k_interests=20", "--gpu_id=0");
+            "--MAX_ITEM_LIST_LENGTH=200", "--k_interests=20", "--gpu_id=0", "--mask_history=True");
 
         Assert.True(code == 0, error);
         Assert.Contains("model = \"lightsans\"", output, StringComparison.Ordinal);
         Assert.Contains("dataset = \"ml-1m\"", output, StringComparison.Ordinal);
         Assert.Contains("max_item_list_length = 200\n", output, StringComparison.Ordinal);
+        Assert.Contains("mask_history = true\n", output, StringComparison.Ordinal);      // Python's True
         Assert.Contains("learning_rate = 0.005\n", output, StringComparison.Ordinal); // the second file wins
         Assert.Contains("[lightsans]\nnum_layers = 3\nn_heads = 2\nk_interests = 20\n", output, StringComparison.Ordinal);
         Assert.Contains("warning: --set: gpu_id: RecBole's environment setting", error, StringComparison.Ordinal);
