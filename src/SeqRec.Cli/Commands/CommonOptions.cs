@@ -57,9 +57,11 @@ internal static partial class CommonOptions
         };
 
         /// <summary>Whether any configuration was given (files, overrides, model or dataset).</summary>
-        public bool AnyGiven(ParseResult parse) =>
-            parse.GetValue(Model) is not null || parse.GetValue(Dataset) is not null ||
-            (parse.GetValue(Files)?.Length ?? 0) > 0 || Request(parse).Sets.Count > 0;
+        public bool AnyGiven(ParseResult parse)
+        {
+            var request = Request(parse);
+            return request.Model is not null || request.Dataset is not null || request.Files.Count > 0 || request.Sets.Count > 0;
+        }
 
         /// <summary>Resolves the configuration; warnings go to the error stream.</summary>
         public ResolvedConfig Resolve(ParseResult parse)
