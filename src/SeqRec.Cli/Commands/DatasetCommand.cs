@@ -57,34 +57,35 @@ internal static class DatasetCommand
 
     private static Command Download()
     {
-        var name = new Argument<string>("name") { Description = "Dataset to fetch; supported: ml-100k." };
-        var url = new Option<string?>("--url") { Description = $"Where to fetch the zip (default {MovieLensDownload.Ml100kUrl})." };
+        var known = string.Join(", ", MovieLensRelease.All.Select(r => r.Name));
+        var name = new Argument<string>("name") { Description = $"Dataset to fetch; supported: {known}." };
+        var url = new Option<string?>("--url") { Description = "Where to fetch the zip (default: GroupLens' address of the dataset)." };
         var output = new Option<string?>("--out") { Description = $"Data folder to write <name>/<name>.inter, .item and .user into (default: ${DatasetLocation.DataPathVariable}, else dataset/)." };
-        var command = new Command("download", "Download MovieLens-100K from GroupLens and convert it to atomic files.");
+        var command = new Command("download", $"Download a MovieLens dataset ({known}) from GroupLens and convert it to atomic files.");
         command.Arguments.Add(name);
         command.Options.Add(url);
         command.Options.Add(output);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var dataset = parseResult.GetValue(name)!;
-            if (dataset != "ml-100k") throw new SeqRecException($"cannot download '{dataset}'; supported: ml-100k");
+            var release = MovieLensRelease.Find(dataset) ?? throw new SeqRecException($"cannot download '{dataset}'; supported: {known}");
             var source = parseResult.GetValue(url) is { } text
                 ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed : throw new SeqRecException($"--url '{text}' is not an absolute URL")
-                : MovieLensDownload.Ml100kUrl;
+                : release.Url;
             var folder = parseResult.GetValue(output) ?? DatasetLocation.DataFolder(new DataConfig());
             DownloadResult? result = null;
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask($"ml-100k from {Markup.Escape(source.Host)}", maxValue: 1);
+                    var task = context.AddTask($"{release.Name} from {Markup.Escape(source.Host)}", maxValue: 1);
                     var progress = new Progress<DownloadProgress>(p =>
                     {
                         if (p.TotalBytes is { } total) task.MaxValue = total;
                         else task.IsIndeterminate = true;
                         task.Value = p.BytesReceived;
                     });
-                    result = await MovieLensDownload.Ml100kAsync(source, folder, progress, cancellationToken: cancellationToken);
+                    result = await MovieLensDownload.FetchAsync(release, source, folder, progress, cancellationToken: cancellationToken);
                     task.Value = task.MaxValue;
                 });
             Console.WriteLine($"wrote {result!.InterPath} ({result.Interactions:N0} interactions)");

@@ -6,8 +6,8 @@ using SeqRec.Data.Import;
 namespace SeqRec.Runs;
 
 /// <summary>
-/// Finds the dataset a configuration names. Like RecBole, a missing ml-100k is downloaded from GroupLens into the data
-/// folder first; any other missing dataset is a clear error saying where it was looked for.
+/// Finds the dataset a configuration names. Like RecBole, a missing ml-100k or ml-1m is downloaded from GroupLens into
+/// the data folder first; any other missing dataset is a clear error saying where it was looked for.
 /// </summary>
 public static class DatasetProvider
 {
@@ -15,18 +15,18 @@ public static class DatasetProvider
     {
         var folder = DatasetLocation.DataFolder(config);
         var inter = DatasetLocation.AtomicFile(folder, config.Dataset, "inter");
-        if (!File.Exists(inter) && config.Dataset == "ml-100k")
+        if (!File.Exists(inter) && MovieLensRelease.Find(config.Dataset) is { } release)
         {
-            progress?.WriteLine($"dataset ml-100k not found at {inter}; downloading it from {MovieLensDownload.Ml100kUrl}");
+            progress?.WriteLine($"dataset {release.Name} not found at {inter}; downloading it from {release.Url}");
             try
             {
-                var result = MovieLensDownload.Ml100kAsync(MovieLensDownload.Ml100kUrl, folder).GetAwaiter().GetResult();
+                var result = MovieLensDownload.FetchAsync(release, release.Url, folder).GetAwaiter().GetResult();
                 progress?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"downloaded {result.DownloadedBytes / 1e6:F1} MB, wrote {result.Interactions:N0} interactions to {result.InterPath}"));
             }
             catch (Exception e) when (e is HttpRequestException or SeqRecException or IOException)
             {
-                throw new SeqRecException($"dataset ml-100k is not at {Path.GetFullPath(inter)} and could not be downloaded ({e.Message}); " +
-                    $"set {DatasetLocation.DataPathVariable} or data.data_path to a folder holding ml-100k/ml-100k.inter");
+                throw new SeqRecException($"dataset {release.Name} is not at {Path.GetFullPath(inter)} and could not be downloaded ({e.Message}); " +
+                    $"set {DatasetLocation.DataPathVariable} or data.data_path to a folder holding {release.Name}/{release.Name}.inter");
             }
         }
         if (!File.Exists(inter))

@@ -113,6 +113,38 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public async Task Ml_1m_converts_ratings_movies_and_users_to_atomic_files()
+    {
+        using var server = new LocalHttpServer("/ml-1m.zip", Zip(
+            ("ml-1m/ratings.dat", "1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n"),
+            ("ml-1m/movies.dat", "661::James and the Giant Peach (1996)::Animation|Children's|Musical\n1193::Misérables, Les (1995)::Drama|Musical\n"),
+            ("ml-1m/users.dat", "1::F::1::10::48067\n2::M::56::16::70072\n")));
+
+        var result = await MovieLensDownload.FetchAsync(MovieLensRelease.Ml1m, server.Url("/ml-1m.zip"), _folder.Root);
+
+        Assert.Equal(Path.Combine(_folder.Root, "ml-1m", "ml-1m.inter"), result.InterPath);
+        Assert.Equal(3, result.Interactions);
+        Assert.Equal("user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t1193\t5\t978300760\n1\t661\t3\t978302109\n2\t1193\t4\t978298413\n",
+            File.ReadAllText(result.InterPath));
+        Assert.Equal("item_id:token\tmovie_title:token_seq\trelease_year:token\tgenre:token_seq\n661\tJames and the Giant Peach\t1996\tAnimation Children's Musical\n1193\tMisérables, Les\t1995\tDrama Musical\n",
+            File.ReadAllText(result.ItemPath!));
+        Assert.Equal("user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n1\t1\tF\t10\t48067\n2\t56\tM\t16\t70072\n",
+            File.ReadAllText(result.UserPath!));
+        var dataset = _folder.Load(_folder.Config("ml-1m"));
+        Assert.Equal(3, dataset.InteractionCount);
+    }
+
+    [Fact]
+    public async Task A_bad_ml_1m_rating_names_its_line()
+    {
+        using var server = new LocalHttpServer("/ml-1m.zip", Zip(("ml-1m/ratings.dat", "1::1193::5::978300760\n1::661::five::978302109\n")));
+
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.FetchAsync(MovieLensRelease.Ml1m, server.Url("/ml-1m.zip"), _folder.Root));
+
+        Assert.Contains("ml-1m/ratings.dat:2: column 3: 'five' is not a number", error.Message);
+    }
+
+    [Fact]
     public async Task A_download_that_is_not_a_zip_is_an_error_and_leaves_nothing_behind()
     {
         using var server = new LocalHttpServer("/ml-100k.zip", Encoding.UTF8.GetBytes("<html>moved</html>"));

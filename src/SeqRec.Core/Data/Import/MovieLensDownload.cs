@@ -9,28 +9,50 @@ public readonly record struct DownloadProgress(long BytesReceived, long? TotalBy
 public sealed record DownloadResult(string InterPath, int Interactions, long DownloadedBytes, string? ItemPath = null, string? UserPath = null);
 
 /// <summary>
-/// Fetches MovieLens-100K from GroupLens, checks that the archive opens and holds <c>ml-100k/u.data</c>, and
-/// converts it to <c>&lt;data folder&gt;/ml-100k/ml-100k.inter</c>, with <c>.item</c> and <c>.user</c> from
-/// <c>u.item</c> and <c>u.user</c> (each written atomically; the <c>.inter</c> file last, so its presence means
-/// the whole conversion succeeded).
+/// A MovieLens archive SeqRec can fetch: where it is, and which entries become which atomic file. The ratings entry is
+/// required; the movie and user entries are converted when the archive has them.
+/// </summary>
+public sealed record MovieLensRelease(string Name, Uri Url, string RatingsEntry, string ItemsEntry, string UsersEntry,
+    Func<TextReader, TextWriter, string, int> ConvertRatings, Func<TextReader, TextWriter, string, int> ConvertItems,
+    Func<TextReader, TextWriter, string, int> ConvertUsers)
+{
+    public static MovieLensRelease Ml100k { get; } = new("ml-100k", new("https://files.grouplens.org/datasets/movielens/ml-100k.zip"),
+        "ml-100k/u.data", "ml-100k/u.item", "ml-100k/u.user",
+        MovieLensConverter.ConvertUData, MovieLensConverter.ConvertUItem, MovieLensConverter.ConvertUUser);
+
+    public static MovieLensRelease Ml1m { get; } = new("ml-1m", new("https://files.grouplens.org/datasets/movielens/ml-1m.zip"),
+        "ml-1m/ratings.dat", "ml-1m/movies.dat", "ml-1m/users.dat",
+        MovieLensConverter.ConvertRatingsDat, MovieLensConverter.ConvertMoviesDat, MovieLensConverter.ConvertUsersDat);
+
+    public static IReadOnlyList<MovieLensRelease> All { get; } = [Ml100k, Ml1m];
+
+    /// <summary>The release named <paramref name="dataset"/>, or null.</summary>
+    public static MovieLensRelease? Find(string dataset) => All.FirstOrDefault(r => r.Name == dataset);
+}
+
+/// <summary>
+/// Fetches a MovieLens archive from GroupLens, checks that it opens and holds the ratings, and converts it to
+/// <c>&lt;data folder&gt;/&lt;name&gt;/&lt;name&gt;.inter</c>, with <c>.item</c> and <c>.user</c> from the movie and user
+/// files (each written atomically; the <c>.inter</c> file last, so its presence means the whole conversion succeeded).
 /// </summary>
 public static class MovieLensDownload
 {
-    public static readonly Uri Ml100kUrl = new("https://files.grouplens.org/datasets/movielens/ml-100k.zip");
-    public const string UDataEntry = "ml-100k/u.data";
-    public const string UItemEntry = "ml-100k/u.item";
-    public const string UUserEntry = "ml-100k/u.user";
+    public static readonly Uri Ml100kUrl = MovieLensRelease.Ml100k.Url;
 
-    public static async Task<DownloadResult> Ml100kAsync(
+    public static Task<DownloadResult> Ml100kAsync(
+        Uri url, string dataFolder, IProgress<DownloadProgress>? progress = null, HttpClient? client = null, CancellationToken cancellationToken = default) =>
+        FetchAsync(MovieLensRelease.Ml100k, url, dataFolder, progress, client, cancellationToken);
+
+    public static async Task<DownloadResult> FetchAsync(MovieLensRelease release,
         Uri url, string dataFolder, IProgress<DownloadProgress>? progress = null, HttpClient? client = null, CancellationToken cancellationToken = default)
     {
-        var datasetFolder = Path.Combine(dataFolder, "ml-100k");
+        var datasetFolder = Path.Combine(dataFolder, release.Name);
         Directory.CreateDirectory(datasetFolder);
-        var zipPath = Path.Combine(datasetFolder, $".ml-100k.{Guid.NewGuid():N}.zip");
+        var zipPath = Path.Combine(datasetFolder, $".{release.Name}.{Guid.NewGuid():N}.zip");
         try
         {
             var bytes = await DownloadAsync(url, zipPath, progress, client, cancellationToken);
-            return ConvertArchive(zipPath, url, datasetFolder) with { DownloadedBytes = bytes };
+            return ConvertArchive(release, zipPath, url, datasetFolder) with { DownloadedBytes = bytes };
         }
         finally
         {
@@ -78,7 +100,7 @@ public static class MovieLensDownload
         }
     }
 
-    private static DownloadResult ConvertArchive(string zipPath, Uri url, string datasetFolder)
+    private static DownloadResult ConvertArchive(MovieLensRelease release, string zipPath, Uri url, string datasetFolder)
     {
         ZipArchive archive;
         try
@@ -91,13 +113,14 @@ public static class MovieLensDownload
         }
         using (archive)
         {
-            var uData = archive.GetEntry(UDataEntry)
-                ?? throw new SeqRecException($"{url}: the archive has no {UDataEntry}; is this the MovieLens-100K zip?");
-            var itemPath = ConvertEntry(archive.GetEntry(UItemEntry), url, Path.Combine(datasetFolder, "ml-100k.item"), MovieLensConverter.ConvertUItem);
-            var userPath = ConvertEntry(archive.GetEntry(UUserEntry), url, Path.Combine(datasetFolder, "ml-100k.user"), MovieLensConverter.ConvertUUser);
+            var ratings = archive.GetEntry(release.RatingsEntry)
+                ?? throw new SeqRecException($"{url}: the archive has no {release.RatingsEntry}; is this the {release.Name} zip?");
+            string AtomicPath(string kind) => Path.Combine(datasetFolder, $"{release.Name}.{kind}");
+            var itemPath = ConvertEntry(archive.GetEntry(release.ItemsEntry), url, AtomicPath("item"), release.ConvertItems);
+            var userPath = ConvertEntry(archive.GetEntry(release.UsersEntry), url, AtomicPath("user"), release.ConvertUsers);
             var interactions = 0;
-            var interPath = ConvertEntry(uData, url, Path.Combine(datasetFolder, "ml-100k.inter"),
-                (reader, writer, source) => interactions = MovieLensConverter.ConvertUData(reader, writer, source))!;
+            var interPath = ConvertEntry(ratings, url, AtomicPath("inter"),
+                (reader, writer, source) => interactions = release.ConvertRatings(reader, writer, source))!;
             return new DownloadResult(interPath, interactions, 0, itemPath, userPath);
         }
     }
@@ -108,7 +131,7 @@ public static class MovieLensDownload
         if (entry is null) return null;
         try
         {
-            // u.item and u.user are Latin-1 (accented titles); u.data is ASCII, which Latin-1 reads alike.
+            // MovieLens' movie and user files are Latin-1 (accented titles); the ratings are ASCII, which Latin-1 reads alike.
             AtomicFileWrite.Write(path, writer =>
             {
                 using var reader = new StreamReader(entry.Open(), System.Text.Encoding.Latin1);

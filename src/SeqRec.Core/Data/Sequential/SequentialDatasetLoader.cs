@@ -26,7 +26,7 @@ public static class SequentialDatasetLoader
                 $"{path}: file not found; the data folder is '{dataFolder}'" +
                 (Environment.GetEnvironmentVariable(DatasetLocation.DataPathVariable) is { Length: > 0 } env && env == dataFolder ? $" (from {DatasetLocation.DataPathVariable})" : " (data.data_path)") +
                 $" and data.dataset is '{config.Dataset}'" +
-                (config.Dataset == "ml-100k" ? "; 'seqrec dataset download ml-100k' fetches it" : ""));
+                (SeqRec.Data.Import.MovieLensRelease.Find(config.Dataset) is not null ? $"; 'seqrec dataset download {config.Dataset}' fetches it" : ""));
         }
         var valueFilters = config.ValueFilters();
         var table = AtomicFileReader.Read(path, ReadOptions(config, valueFilters));
