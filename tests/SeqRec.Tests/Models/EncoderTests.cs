@@ -60,11 +60,9 @@ public class EncoderTests
     [Fact]
     public void Sasrec_encoder_at_selected_rows_equals_the_gathered_full_output()
     {
-        manual_seed(3);
-        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.5, 0.5, Activation.Relu, 1e-12);
-        encoder.eval();
         using var noGrad = no_grad();
-        var input = randn(Batch, Length, Hidden);
+        var (encoder, input) = EvaluatedSasrecEncoder();
+        using var _ = encoder;
         var itemSeq = ItemSeqEndingAtRows();
         using var mask = CausalPaddingMask.For(itemSeq);
         var rows = tensor(Rows);
@@ -93,11 +91,9 @@ public class EncoderTests
     [Fact]
     public void Sasrec_encoder_read_at_real_items_needs_only_the_causal_mask()
     {
-        manual_seed(3);
-        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.5, 0.5, Activation.Relu, 1e-12);
-        encoder.eval();
         using var noGrad = no_grad();
-        var input = randn(Batch, Length, Hidden);
+        var (encoder, input) = EvaluatedSasrecEncoder();
+        using var _ = encoder;
         var itemSeq = ItemSeqEndingAtRows();
         using var exact = CausalPaddingMask.For(itemSeq);
         using var realRows = CausalPaddingMask.ForRealRows(itemSeq);
@@ -157,6 +153,15 @@ public class EncoderTests
         var evaluated = encoder.ForwardAt(input, mask, rows);
 
         Assert.True(trained.allclose(evaluated, rtol: 1e-5, atol: 1e-6));
+    }
+
+    /// <summary>A seeded two-layer SASRec encoder in evaluation mode and its random input [Batch, Length, Hidden].</summary>
+    private static (TransformerEncoder Encoder, Tensor Input) EvaluatedSasrecEncoder()
+    {
+        manual_seed(3);
+        var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.5, 0.5, Activation.Relu, 1e-12);
+        encoder.eval();
+        return (encoder, randn(Batch, Length, Hidden));
     }
 
     /// <summary>Right-padded sequences whose last real item is at <see cref="Rows"/> (item 7 everywhere before it).</summary>
