@@ -55,19 +55,28 @@ namespace SeqRec.Generators
             "Model id '{0}' is used by both '{1}' and '{2}'");
         public static readonly DiagnosticDescriptor ModelWithoutConfig = Error("SQR3002",
             "Model without a configuration section",
-            "Model '{0}' must derive from a generic base whose type argument is a [ConfigSection] record");
+            "Model '{0}' needs a public constructor whose first parameter is a [ConfigSection] record");
         public static readonly DiagnosticDescriptor ModelWithoutConstructor = Error("SQR3003",
-            "Model without a matching constructor",
-            "Model '{0}' needs a public constructor whose first parameter is '{1}' (optionally followed by one context parameter)");
+            "Model constructor does not take (config, ModelContext)",
+            "Model '{0}' needs a public constructor '({1} config, SeqRec.Modeling.ModelContext context)'");
         public static readonly DiagnosticDescriptor InvalidModel = Error("SQR3004",
             "Model must be a concrete class",
             "'{0}' has [Model] but is abstract, generic or not a class");
+        public static readonly DiagnosticDescriptor ModelNotRecommender = Error("SQR3005",
+            "Model does not derive from SequentialRecommender",
+            "Model '{0}' must derive from SeqRec.Modeling.SequentialRecommender (usually through ItemEmbeddingRecommender)");
+        public static readonly DiagnosticDescriptor DuplicateCatalog = Error("SQR3006",
+            "More than one model catalog",
+            "'{0}' is a second [ModelCatalog] in this assembly, after '{1}'; keep one");
+        public static readonly DiagnosticDescriptor InvalidCatalog = Error("SQR3007",
+            "Model catalog must be a static partial class",
+            "'{0}' has [ModelCatalog] but is not a top-level, non-generic static partial class");
 
         private static readonly DiagnosticDescriptor[] All =
         {
             SectionNotPartial, SectionNotRecord, SectionNested, DuplicateSection, InvalidSectionName,
             UnsupportedParameterType, DuplicateKey, BoundsOnNonNumber, DefaultOutOfBounds, MinAboveMax, NotSettable,
-            DuplicateModelId, ModelWithoutConfig, ModelWithoutConstructor, InvalidModel,
+            DuplicateModelId, ModelWithoutConfig, ModelWithoutConstructor, InvalidModel, ModelNotRecommender, DuplicateCatalog, InvalidCatalog,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -9,6 +9,8 @@ namespace SeqRec.Generators
     internal static class ModelParser
     {
         public const string ConfigSectionAttribute = "SeqRec.ConfigSectionAttribute";
+        public const string RecommenderBase = "SeqRec.Modeling.SequentialRecommender";
+        public const string ModelContextType = "SeqRec.Modeling.ModelContext";
 
         public static ModelResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -23,52 +25,42 @@ namespace SeqRec.Generators
                 if (named.Key == "Paper" && named.Value.Value is string p) paper = p;
             }
 
-            var diagnostics = new List<DiagnosticInfo>();
+            ModelResult Fail(DiagnosticDescriptor descriptor, params string[] arguments) =>
+                new(null, LocationInfo.From(location), new[] { DiagnosticInfo.Create(descriptor, location, arguments) }.ToEquatableArray());
+
             if (type.TypeKind != TypeKind.Class || type.IsAbstract || type.IsGenericType)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidModel, location, type.Name));
-                return new ModelResult(null, LocationInfo.From(location), diagnostics.ToEquatableArray());
-            }
+                return Fail(Diagnostics.InvalidModel, type.Name);
+            if (!DerivesFrom(type, RecommenderBase))
+                return Fail(Diagnostics.ModelNotRecommender, type.Name);
 
-            var config = FindConfigType(type);
-            if (config is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ModelWithoutConfig, location, type.Name));
-                return new ModelResult(null, LocationInfo.From(location), diagnostics.ToEquatableArray());
-            }
+            var withConfig = type.InstanceConstructors
+                .Where(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length > 0 && IsConfigSection(c.Parameters[0].Type))
+                .ToList();
+            if (withConfig.Count == 0)
+                return Fail(Diagnostics.ModelWithoutConfig, type.Name);
 
-            var constructor = type.InstanceConstructors.FirstOrDefault(c =>
-                c.DeclaredAccessibility == Accessibility.Public
-                && c.Parameters.Length is 1 or 2
-                && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, config));
+            var constructor = withConfig.FirstOrDefault(c => c.Parameters.Length == 2 && c.Parameters[1].Type.ToDisplayString() == ModelContextType);
+            var config = withConfig[0].Parameters[0].Type;
             if (constructor is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ModelWithoutConstructor, location, type.Name, config.Name));
-                return new ModelResult(null, LocationInfo.From(location), diagnostics.ToEquatableArray());
-            }
+                return Fail(Diagnostics.ModelWithoutConstructor, type.Name, config.Name);
 
             var entry = new ModelEntry(
                 id,
                 displayName,
                 paper,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                config.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                constructor.Parameters.Length == 2 ? constructor.Parameters[1].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null);
-            return new ModelResult(entry, LocationInfo.From(location), diagnostics.ToEquatableArray());
+                constructor.Parameters[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+            return new ModelResult(entry, LocationInfo.From(location), EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        /// <summary>The first type argument of a base class that is a [ConfigSection] type.</summary>
-        private static ITypeSymbol? FindConfigType(INamedTypeSymbol type)
+        private static bool IsConfigSection(ITypeSymbol type) =>
+            type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ConfigSectionAttribute);
+
+        private static bool DerivesFrom(INamedTypeSymbol type, string baseName)
         {
             for (var current = type.BaseType; current is not null; current = current.BaseType)
-            {
-                foreach (var argument in current.TypeArguments)
-                {
-                    if (argument.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ConfigSectionAttribute))
-                        return argument;
-                }
-            }
-            return null;
+                if (current.ToDisplayString() == baseName) return true;
+            return false;
         }
     }
 }

@@ -33,8 +33,15 @@ namespace SeqRec.Generators
         string DisplayName,
         string Paper,
         string FullyQualifiedName,
-        string ConfigFullyQualifiedName,
-        string? ContextFullyQualifiedName);
+        string ConfigFullyQualifiedName);
 
     internal sealed record ModelResult(ModelEntry? Model, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>The author's [ModelCatalog] class, as plain data.</summary>
+    internal sealed record CatalogEntry(string? Namespace, string TypeName, string FullyQualifiedName);
+
+    internal sealed record CatalogResult(CatalogEntry? Catalog, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>Everything the catalog emitter needs: the models, the declared catalog (if any) and the assembly name.</summary>
+    internal sealed record CatalogSpec(EquatableArray<ModelEntry> Models, CatalogEntry? Catalog, string AssemblyName);
 }

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SeqRec.Generators
 {
     /// <summary>
-    /// Turns [ConfigSection] records into binders and [Model] classes into registry entries. Each transform reads its
+    /// Turns [ConfigSection] records into binders and [Model] classes into the assembly's model catalog. Each transform reads its
     /// symbol once into equatable data; source and diagnostics are separate outputs, so moving a diagnostic does not
     /// regenerate source and an unrelated edit regenerates nothing.
     /// </summary>
@@ -16,6 +16,7 @@ namespace SeqRec.Generators
     {
         public const string ConfigSectionAttribute = "SeqRec.ConfigSectionAttribute";
         public const string ModelAttribute = "SeqRec.ModelAttribute";
+        public const string ModelCatalogAttribute = "SeqRec.ModelCatalogAttribute";
 
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
@@ -46,13 +47,29 @@ namespace SeqRec.Generators
                 .WithTrackingName(TrackingNames.DuplicateSections);
             context.RegisterSourceOutput(duplicateSections, ReportAll);
 
-            var registry = models.Collect()
-                .Select(static (all, _) => all.Where(r => r.Model is not null).Select(r => r.Model!).ToImmutableArray())
-                .Select(static (all, _) => new EquatableArray<ModelEntry>(all))
+            var catalogs = context.SyntaxProvider
+                .ForAttributeWithMetadataName(ModelCatalogAttribute,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    CatalogParser.Parse)
+                .WithTrackingName(TrackingNames.Catalogs);
+            context.RegisterSourceOutput(catalogs.Select(static (r, _) => r.Diagnostics), ReportAll);
+
+            var duplicateCatalogs = catalogs.Collect()
+                .Select(static (all, _) => FindDuplicateCatalogs(all))
+                .WithTrackingName(TrackingNames.DuplicateCatalogs);
+            context.RegisterSourceOutput(duplicateCatalogs, ReportAll);
+
+            var modelEntries = models.Collect()
+                .Select(static (all, _) => all.Where(r => r.Model is not null).Select(r => r.Model!).ToEquatableArray());
+            var declaredCatalog = catalogs.Collect()
+                .Select(static (all, _) => all.Select(r => r.Catalog).FirstOrDefault(c => c is not null));
+            var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "");
+            var registry = modelEntries.Combine(declaredCatalog).Combine(assemblyName)
+                .Select(static (parts, _) => new CatalogSpec(parts.Left.Left, parts.Left.Right, parts.Right))
                 .WithTrackingName(TrackingNames.Registry);
-            context.RegisterSourceOutput(registry, static (spc, entries) =>
+            context.RegisterSourceOutput(registry, static (spc, spec) =>
             {
-                if (entries.Count > 0) spc.AddSource("SeqRecModels.g.cs", RegistryEmitter.Emit(entries.ToImmutableArray()));
+                if (spec.Models.Count > 0 || spec.Catalog is not null) spc.AddSource("ModelCatalog.g.cs", RegistryEmitter.Emit(spec));
             });
 
             var duplicateModels = models.Collect()
@@ -64,6 +81,14 @@ namespace SeqRec.Generators
         private static void ReportAll(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
         {
             foreach (var diagnostic in diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+
+        private static EquatableArray<DiagnosticInfo> FindDuplicateCatalogs(ImmutableArray<CatalogResult> all)
+        {
+            var valid = all.Where(r => r.Catalog is not null).ToList();
+            return valid.Skip(1)
+                .Select(r => new DiagnosticInfo(Diagnostics.DuplicateCatalog.Id, r.Location, new[] { r.Catalog!.TypeName, valid[0].Catalog!.TypeName }.ToEquatableArray()))
+                .ToEquatableArray();
         }
 
         private static EquatableArray<DiagnosticInfo> FindDuplicates(IEnumerable<(string Name, string Owner, LocationInfo? Location)> items, DiagnosticDescriptor descriptor)
@@ -90,5 +115,7 @@ namespace SeqRec.Generators
         public const string DuplicateSections = nameof(DuplicateSections);
         public const string Registry = nameof(Registry);
         public const string DuplicateModels = nameof(DuplicateModels);
+        public const string Catalogs = nameof(Catalogs);
+        public const string DuplicateCatalogs = nameof(DuplicateCatalogs);
     }
 }

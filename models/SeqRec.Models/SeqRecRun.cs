@@ -1,4 +1,5 @@
 using SeqRec.Configuration;
+using SeqRec.Modeling;
 using SeqRec.Models;
 using SeqRec.Runs;
 using SeqRec.Training;
@@ -21,6 +22,9 @@ public sealed record RunOptions
     public TextWriter? Progress { get; init; }
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>The models to choose from; default: SeqRec's own (<see cref="SeqRecModels.Registry"/>).</summary>
+    public ModelRegistry? Models { get; init; }
 }
 
 /// <summary>
@@ -36,7 +40,7 @@ public static class SeqRecRun
     public static RunOutcome Run(ConfigRequest request, RunOptions? options = null)
     {
         options ??= new RunOptions();
-        var config = ConfigResolver.Resolve(request, SeqRecModels.All);
+        var config = ConfigResolver.Resolve(request, options.Models ?? SeqRecModels.Registry());
         using var experiment = Experiment.Prepare(config, options.Progress);
         var run = RunDirectory.Create(options.RunsRoot, config.Model.Id, experiment.Dataset.Name, DateTime.Now);
         var result = TrainingRun.Execute(run, experiment.CreateRunSetup(), options.Observer, resume: false, options.Cancellation);
@@ -48,7 +52,7 @@ public static class SeqRecRun
     {
         options ??= new RunOptions();
         var run = RunDirectory.Open(runDirectory);
-        var config = ConfigResolver.Resolve(new ConfigRequest { Files = [run.ConfigPath] }, SeqRecModels.All);
+        var config = ConfigResolver.Resolve(new ConfigRequest { Files = [run.ConfigPath] }, options.Models ?? SeqRecModels.Registry());
         using var experiment = Experiment.Prepare(config, options.Progress);
         var result = TrainingRun.Execute(run, experiment.CreateRunSetup(), options.Observer, resume: true, options.Cancellation);
         return new RunOutcome(run.Path, config, result);

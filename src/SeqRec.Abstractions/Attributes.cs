@@ -26,9 +26,10 @@ public sealed class ParamAttribute : Attribute
 }
 
 /// <summary>
-/// Registers a model in the generated registry (<c>SeqRec.Models.SeqRecModels.All</c>). The class must derive from a
-/// generic base whose type argument is its <see cref="ConfigSectionAttribute"/> record, and have a public
-/// constructor taking that record first (optionally followed by one context argument).
+/// Registers a model in its assembly's generated model catalog (see <see cref="ModelCatalogAttribute"/>). The class
+/// must derive from <c>SeqRec.Modeling.SequentialRecommender</c> and have a public constructor
+/// <c>(TConfig config, SeqRec.Modeling.ModelContext context)</c> whose first parameter is a
+/// <see cref="ConfigSectionAttribute"/> record. The generator checks all of this at compile time.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ModelAttribute(string id) : Attribute
@@ -38,4 +39,21 @@ public sealed class ModelAttribute(string id) : Attribute
     public string DisplayName { get; set; } = "";
     /// <summary>The paper that introduced the model.</summary>
     public string Paper { get; set; } = "";
+}
+
+/// <summary>
+/// Marks the <c>static partial class</c> the generator fills with the assembly's models, as
+/// <c>public static IReadOnlyList&lt;SeqRec.Modeling.ModelInfo&gt; All</c>:
+/// <code>[ModelCatalog] public static partial class AcmeModels;</code>
+/// At most one per assembly. Without one, the generator emits an internal catalog; either way the assembly is marked
+/// with <see cref="AssemblyModelCatalogAttribute"/>, which is how hosts (<c>seqrec --plugin</c>) find it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ModelCatalogAttribute : Attribute;
+
+/// <summary>Emitted by the generator: names the type whose static <c>All</c> property lists the assembly's models.</summary>
+[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = false)]
+public sealed class AssemblyModelCatalogAttribute(Type catalogType) : Attribute
+{
+    public Type CatalogType { get; } = catalogType;
 }

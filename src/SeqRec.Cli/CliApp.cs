@@ -13,7 +13,8 @@ public static class CliApp
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = BuildRoot();
+        var host = new ModelHost();
+        var root = BuildRoot(host);
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         // Commands that resolve a configuration leave tokens unmatched so RecBole-style --key=value settings reach them.
@@ -27,6 +28,7 @@ public static class CliApp
         }
         try
         {
+            if (parse.Action is not System.CommandLine.Help.HelpAction) host.Load(parse);
             return parse.Invoke(configuration);
         }
         catch (SeqRecException e)
@@ -48,20 +50,22 @@ public static class CliApp
         }
     }
 
-    public static RootCommand BuildRoot()
+    /// <summary>The command tree; every command reads its models from <paramref name="host"/>, loaded before it runs.</summary>
+    internal static RootCommand BuildRoot(ModelHost host)
     {
-        var root = new RootCommand("SeqRec: sequential recommendation (LightSANs, SASRec) on TorchSharp, RecBole-compatible.");
+        var root = new RootCommand("SeqRec: a zoo of sequential recommenders on TorchSharp, RecBole-compatible; models from other assemblies load with --plugin.");
         root.Options.Add(CommonOptions.Verbose);
-        root.Subcommands.Add(ModelsCommand.Create());
-        root.Subcommands.Add(DescribeCommand.Create());
-        root.Subcommands.Add(ConfigCommand.Create());
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(RecommendCommand.Create());
-        root.Subcommands.Add(ImportCommand.Create());
+        root.Options.Add(ModelHost.PluginOption);
+        root.Subcommands.Add(ModelsCommand.Create(host));
+        root.Subcommands.Add(DescribeCommand.Create(host));
+        root.Subcommands.Add(ConfigCommand.Create(host));
+        root.Subcommands.Add(RunCommand.Create(host));
+        root.Subcommands.Add(EvaluateCommand.Create(host));
+        root.Subcommands.Add(RecommendCommand.Create(host));
+        root.Subcommands.Add(ImportCommand.Create(host));
         root.Subcommands.Add(DatasetCommand.Create());
-        root.Subcommands.Add(TuneCommand.Create(context => new TrainingTrialRunner(context)));
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create(host, context => new TrainingTrialRunner(context, host.Registry)));
+        root.Subcommands.Add(BenchCommand.Create(host));
         return root;
     }
 }

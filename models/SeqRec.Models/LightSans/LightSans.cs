@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Modeling;
 using SeqRec.Models.Layers;
 using TorchSharp.Modules;
@@ -10,7 +11,7 @@ namespace SeqRec.Models;
 /// light encoder, every layer given the raw position embedding, no mask; the output at the last real item.
 /// </summary>
 [Model("lightsans", DisplayName = "LightSANs", Paper = "Fan et al., Lighter and Better: Low-Rank Decomposed Self-Attention Networks for Next-Item Recommendation, SIGIR 2021")]
-public sealed class LightSans : SequentialRecommender<LightSansConfig>
+public sealed class LightSans : ItemEmbeddingRecommender
 {
     private readonly Embedding position_embedding;
     private readonly LightTransformerEncoder trm_encoder;
@@ -19,7 +20,7 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
     private readonly double _layerNormEps;
 
     public LightSans(LightSansConfig config, ModelContext context)
-        : base(nameof(LightSans), config, context, config.HiddenSize, config.LossType)
+        : base(nameof(LightSans), context, config.HiddenSize, config.LossType)
     {
         position_embedding = nn.Embedding(context.MaxSeqLength, config.HiddenSize);
         trm_encoder = new LightTransformerEncoder(config.NumLayers, config.NHeads, config.KInterests, config.HiddenSize,
@@ -31,9 +32,10 @@ public sealed class LightSans : SequentialRecommender<LightSansConfig>
         InitializeWeights(config.InitializerRange);
     }
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
+    public override Tensor Forward(Batch batch)
     {
         using var scope = NewDisposeScope();
+        var (itemSeq, itemSeqLen) = (batch.ItemSeq, batch.ItemSeqLen);
         var input = dropout.ApplyInPlace(NormalizedItemEmbeddings(itemSeq, null, LayerNorm, _layerNormEps));
         var positions = position_embedding.weight!.narrow(0, 0, itemSeq.shape[1]);
         return trm_encoder.ForwardAt(input, positions, itemSeqLen - 1).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Modeling;
 using SeqRec.Models.Layers;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace SeqRec.Models;
 /// through post-LN transformer layers under the causal + padding mask; the output at the last real item.
 /// </summary>
 [Model("sasrec", DisplayName = "SASRec", Paper = "Kang and McAuley, Self-Attentive Sequential Recommendation, ICDM 2018")]
-public sealed class SasRec : SequentialRecommender<SasRecConfig>
+public sealed class SasRec : ItemEmbeddingRecommender
 {
     private readonly Embedding position_embedding;
     private readonly TransformerEncoder trm_encoder;
@@ -20,7 +21,7 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
     private readonly double _layerNormEps;
 
     public SasRec(SasRecConfig config, ModelContext context)
-        : base(nameof(SasRec), config, context, config.HiddenSize, config.LossType)
+        : base(nameof(SasRec), context, config.HiddenSize, config.LossType)
     {
         position_embedding = nn.Embedding(context.MaxSeqLength, config.HiddenSize);
         trm_encoder = new TransformerEncoder(config.NumLayers, config.NHeads, config.HiddenSize, config.InnerSize,
@@ -32,9 +33,10 @@ public sealed class SasRec : SequentialRecommender<SasRecConfig>
         InitializeWeights(config.InitializerRange);
     }
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
+    public override Tensor Forward(Batch batch)
     {
         using var scope = NewDisposeScope();
+        var (itemSeq, itemSeqLen) = (batch.ItemSeq, batch.ItemSeqLen);
         var input = dropout.ApplyInPlace(NormalizedItemEmbeddings(itemSeq, position_embedding.weight, LayerNorm, _layerNormEps));
         using var mask = CausalPaddingMask.ForRealRows(itemSeq);
         return trm_encoder.ForwardAt(input, mask, itemSeqLen - 1).MoveToOuterDisposeScope();

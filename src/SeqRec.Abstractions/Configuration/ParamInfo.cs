@@ -35,12 +35,3 @@ public interface IConfigSection<TSelf> : IConfigSection where TSelf : IConfigSec
 
     static abstract TSelf Bind(ConfigTable? table, ConfigErrors errors);
 }
-
-/// <summary>A registry entry emitted by the generator for each <c>[Model]</c> class.</summary>
-public sealed record ModelInfo(
-    string Id,
-    string DisplayName,
-    string Paper,
-    Type ModelType,
-    ConfigSectionInfo Config,
-    Func<object, object?, object> Create);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using SeqRec.Benchmarks;
 using SeqRec.Configuration;
 using SeqRec.Data;
-using SeqRec.Models;
+using SeqRec.Modeling;
 using SeqRec.Runs;
 using TorchSharp;
 
@@ -21,11 +21,11 @@ internal static class BenchPointRunner
     /// <param name="steps">When positive, time this many training steps (after two warm-up steps) instead of whole
     /// epochs, and report seconds per epoch as the mean step time × batches per epoch (for long sequences, where an
     /// epoch takes many minutes).</param>
-    public static BenchPoint Measure(ConfigRequest request, int maxLength, int epochs, int steps, bool full, string workFolder, TextWriter log)
+    public static BenchPoint Measure(ModelRegistry models, ConfigRequest request, int maxLength, int epochs, int steps, bool full, string workFolder, TextWriter log)
     {
         var sets = new List<string>(request.Sets) { $"data.max_item_list_length={maxLength}" };
         if (!full) sets.AddRange([$"trainer.epochs={epochs + 1}", $"trainer.eval_step={epochs + 2}"]);
-        var config = ConfigResolver.Resolve(request with { Sets = sets }, SeqRecModels.All);
+        var config = ConfigResolver.Resolve(request with { Sets = sets }, models);
 
         using var experiment = Experiment.Prepare(config, log);
         var batchesPerEpoch = (experiment.Dataset.Train.Count + config.Trainer.TrainBatchSize - 1) / config.Trainer.TrainBatchSize;
@@ -54,12 +54,12 @@ internal static class BenchPointRunner
         var test = experiment.Dataset.Test;
         var evaluator = experiment.CreateEvaluator();
         var evalBatch = config.Eval.EvalBatchSize;
-        evaluator.Evaluate(model, test, EvalBatches.Enumerate(test, evalBatch)); // warm-up
+        evaluator.Evaluate(model, test, experiment.EvaluationBatches(test, evalBatch)); // warm-up
         var evalRuns = new List<double>();
         for (var run = 0; run < EvalRepetitions; run++)
         {
             var watch = Stopwatch.StartNew();
-            evaluator.Evaluate(model, test, EvalBatches.Enumerate(test, evalBatch));
+            evaluator.Evaluate(model, test, experiment.EvaluationBatches(test, evalBatch));
             evalRuns.Add(watch.Elapsed.TotalSeconds);
         }
         long? evalPeak = evalPeakMeasured ? ProcessMemory.PeakResident() : null;
@@ -75,8 +75,8 @@ internal static class BenchPointRunner
             EpochSeconds = measured,
             EvalSeconds = BenchPoint.Median(evalRuns),
             EvalRunSeconds = evalRuns,
-            LatencyMsBatch1 = LatencyPerUser(model, test, 1),
-            LatencyMsBatch256 = LatencyPerUser(model, test, 256),
+            LatencyMsBatch1 = LatencyPerUser(experiment, 1),
+            LatencyMsBatch256 = LatencyPerUser(experiment, 256),
             PeakRssBytes = Math.Max(trainingPeak, ProcessMemory.PeakResident()),
             TrainingPeakRssBytes = trainingPeak,
             EvalPeakRssBytes = evalPeak,
@@ -86,17 +86,17 @@ internal static class BenchPointRunner
     }
 
     /// <summary>Median milliseconds per user to score every item, for one batch of up to <paramref name="batchSize"/> test users.</summary>
-    private static double LatencyPerUser(SeqRec.Modeling.SequentialRecommender model, SampleSet test, int batchSize)
+    private static double LatencyPerUser(Experiment experiment, int batchSize)
     {
         var times = new List<double>();
         using var noGrad = torch.no_grad();
-        using var batch = EvalBatches.Enumerate(test, batchSize).First();
+        using var batch = experiment.EvaluationBatches(experiment.Dataset.Test, batchSize).First();
         var repetitions = batchSize == 1 ? 30 : 5;
         for (var r = -2; r < repetitions; r++)
         {
             using var scope = torch.NewDisposeScope();
             var watch = Stopwatch.StartNew();
-            model.FullSortScores(batch.ItemSeq, batch.ItemSeqLen);
+            experiment.Model.FullSortScores(batch);
             watch.Stop();
             if (r >= 0) times.Add(watch.Elapsed.TotalMilliseconds / batch.Size);
         }

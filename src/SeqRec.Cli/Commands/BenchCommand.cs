@@ -11,20 +11,20 @@ namespace SeqRec.Cli.Commands;
 /// <summary><c>seqrec bench</c>: <c>compare</c> (LightSANs vs SASRec as sequences grow), <c>layers</c>, and the internal <c>point</c>.</summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
         var command = new Command("bench", "Benchmarks: 'compare' trains each model at each sequence length in its own process; 'layers' times one encoder step.");
-        command.Subcommands.Add(Compare());
-        command.Subcommands.Add(BenchLayersCommand.Create());
-        command.Subcommands.Add(Point());
-        command.Subcommands.Add(Step());
+        command.Subcommands.Add(Compare(host));
+        command.Subcommands.Add(BenchLayersCommand.Create(host));
+        command.Subcommands.Add(Point(host));
+        command.Subcommands.Add(Step(host));
         command.Subcommands.Add(Report());
         return command;
     }
 
-    private static Command Step()
+    private static Command Step(ModelHost host)
     {
-        var options = new CommonOptions.ConfigOptions();
+        var options = new CommonOptions.ConfigOptions(host);
         var steps = new Option<int>("--steps") { Description = "Measured training steps (after one warm-up step).", DefaultValueFactory = _ => 5 };
         var command = new Command("step", "Profile training steps on real data: where the time goes (data, forward, loss, backward, optimizer).");
         options.AddTo(command);
@@ -47,9 +47,9 @@ internal static class BenchCommand
         return command;
     }
 
-    private static Command Compare()
+    private static Command Compare(ModelHost host)
     {
-        var options = new CommonOptions.ConfigOptions();
+        var options = new CommonOptions.ConfigOptions(host);
         var models = new Option<string>("--models") { Description = "Comma-separated model ids.", DefaultValueFactory = _ => "lightsans,sasrec" };
         var lengths = new Option<string>("--max-len") { Description = "Comma-separated max sequence lengths.", DefaultValueFactory = _ => "50,100,200,400" };
         var epochs = new Option<int>("--epochs") { Description = "Measured training epochs per point (after one warm-up epoch).", DefaultValueFactory = _ => 3 };
@@ -166,9 +166,9 @@ internal static class BenchCommand
 
     private sealed record CompareResults(MachineInfo? Machine, string? Command, IReadOnlyList<BenchPoint>? Points);
 
-    private static Command Point()
+    private static Command Point(ModelHost host)
     {
-        var options = new CommonOptions.ConfigOptions();
+        var options = new CommonOptions.ConfigOptions(host);
         var length = new Option<int>("--max-len") { Required = true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 0 };
@@ -180,7 +180,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var target = parse.GetValue(output)!;
-            var point = BenchPointRunner.Measure(options.Request(parse), parse.GetValue(length), Math.Max(1, parse.GetValue(epochs)), Math.Max(0, parse.GetValue(steps)), parse.GetValue(full),
+            var point = BenchPointRunner.Measure(host.Registry, options.Request(parse), parse.GetValue(length), Math.Max(1, parse.GetValue(epochs)), Math.Max(0, parse.GetValue(steps)), parse.GetValue(full),
                 Path.GetDirectoryName(Path.GetFullPath(target))!, parse.InvocationConfiguration.Output);
             AtomicFile.WriteAllText(target, JsonSerializer.Serialize(point, BenchPoint.Json));
             return CliApp.Ok;

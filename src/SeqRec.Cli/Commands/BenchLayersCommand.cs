@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using SeqRec.Models.Benchmarks;
+using SeqRec.Cli.Bench;
 
 namespace SeqRec.Cli.Commands;
 
 /// <summary><c>seqrec bench layers</c>: forward+backward time and peak memory of each encoder over sequence lengths.</summary>
 internal static class BenchLayersCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
         var defaults = new LayerBenchmarkOptions();
         var batch = new Option<int>("--batch") { Description = "Sequences per batch.", DefaultValueFactory = _ => defaults.Batch };
@@ -44,11 +44,11 @@ internal static class BenchLayersCommand
             {
                 var parts = one.Split(':');
                 if (parts.Length != 2) throw new SeqRecException($"--case: expected model:length, got '{one}'");
-                LayerBenchmark.RunChild(parts[0], Positive(ParseInt(parts[1], "--case"), "--case"), options, Console.Out);
+                LayerBenchmark.RunChild(host.Registry, parts[0], Positive(ParseInt(parts[1], "--case"), "--case"), options, Console.Out);
                 return 0;
             }
 
-            var results = LayerBenchmark.RunIsolated(options, SelfCommand(),
+            var results = LayerBenchmark.RunIsolated(host.Registry, options, SelfCommand(),
                 r => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Model} L={r.Length}: {r.MedianMs:F1} ms, {r.PeakMemoryBytes / 1048576.0:F0} MiB")));
             Console.Write(LayerBenchmark.FormatTable(results));
             if (parseResult.GetValue(json) is { } file)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using SeqRec.Configuration;
-using SeqRec.Models;
 
 namespace SeqRec.Cli.Commands;
 
@@ -30,7 +29,7 @@ internal static partial class CommonOptions
     public static Option<string?> Dataset() => new("--dataset", "-d") { Description = "Dataset name (data.dataset)." };
 
     /// <summary>The option set of a command that resolves a configuration, and how to read it back.</summary>
-    public sealed class ConfigOptions
+    public sealed class ConfigOptions(ModelHost host)
     {
         public Option<string[]> Files { get; } = ConfigFiles();
         public Option<string[]> Sets { get; } = CommonOptions.Sets();
@@ -66,7 +65,7 @@ internal static partial class CommonOptions
         /// <summary>Resolves the configuration; warnings go to the error stream.</summary>
         public ResolvedConfig Resolve(ParseResult parse)
         {
-            var config = ConfigResolver.Resolve(Request(parse), SeqRecModels.All);
+            var config = ConfigResolver.Resolve(Request(parse), host.Registry);
             foreach (var warning in config.Warnings) parse.InvocationConfiguration.Error.WriteLine(warning);
             return config;
         }

@@ -8,7 +8,7 @@ namespace SeqRec.Cli.Commands;
 /// <summary><c>seqrec describe &lt;model|section&gt;</c>: the parameter table with defaults, bounds and allowed values.</summary>
 internal static class DescribeCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
         var target = new Argument<string>("name") { Description = "A model id (lightsans) or a section (data, trainer, eval)." };
         var command = new Command("describe", "Show a model's or section's parameters: key, type, default, bounds, allowed values.");
@@ -16,11 +16,11 @@ internal static class DescribeCommand
         command.SetAction(parse =>
         {
             var name = parse.GetValue(target)!;
-            var model = SeqRecModels.Find(name);
+            var model = host.Registry.Find(name);
             var section = model?.Config ?? ConfigResolver.CoreSections.FirstOrDefault(s => s.Name == name);
             if (section is null)
             {
-                var known = SeqRecModels.All.Select(m => m.Id).Concat(ConfigResolver.CoreSections.Select(s => s.Name)).ToList();
+                var known = host.Registry.All.Select(m => m.Id).Concat(ConfigResolver.CoreSections.Select(s => s.Name)).ToList();
                 throw new SeqRecException($"describe: {ConfigReader.UnknownMessage($"model or section '{name}'", name, known)} (known: {string.Join(", ", known)})");
             }
 

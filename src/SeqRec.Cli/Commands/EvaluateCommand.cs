@@ -12,7 +12,7 @@ namespace SeqRec.Cli.Commands;
 /// <summary><c>seqrec evaluate --checkpoint C</c>: recompute a saved model's metrics on its dataset.</summary>
 internal static class EvaluateCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A best.ckpt from a run, or a model written by 'seqrec import'.", Required = true };
         var split = new Option<string>("--split") { Description = "test or valid.", DefaultValueFactory = _ => "test" };
@@ -25,16 +25,14 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             var console = ConsoleFor.Output(parse);
-            using var experiment = CheckpointSession.Open(parse.GetValue(checkpoint)!, parse.GetValue(sets) ?? [], parse.InvocationConfiguration.Output);
+            using var saved = SavedModel.Load(parse.GetValue(checkpoint)!, host.Registry, parse.GetValue(sets) ?? [], parse.InvocationConfiguration.Output);
             var splitName = parse.GetValue(split)!;
-            var samples = splitName == "valid" ? experiment.Dataset.Valid : experiment.Dataset.Test;
-            var evaluator = experiment.CreateEvaluator();
-            var batchSize = experiment.Config.Eval.EvalBatchSize;
+            var samples = splitName == "valid" ? saved.Dataset.Valid : saved.Dataset.Test;
             var watch = Stopwatch.StartNew();
-            var metrics = evaluator.Evaluate(experiment.Model, samples, EvalBatches.Enumerate(samples, batchSize));
+            var metrics = saved.Evaluate(splitName);
             watch.Stop();
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{experiment.Config.Model.DisplayName} on {experiment.Dataset.Name}, {splitName} split: {samples.Count:N0} samples evaluated in {watch.Elapsed.TotalSeconds:F3} s"));
+                $"{saved.Config.Model.DisplayName} on {saved.Dataset.Name}, {splitName} split: {samples.Count:N0} samples evaluated in {watch.Elapsed.TotalSeconds:F3} s"));
             console.Write(splitName == "valid"
                 ? ConsoleTrainingObserver.MetricsGrid(metrics, MetricValues.Empty)
                 : ConsoleTrainingObserver.MetricsGrid(MetricValues.Empty, metrics));

@@ -7,13 +7,13 @@ namespace SeqRec.Cli.Commands;
 /// <summary><c>seqrec models</c>: the model registry.</summary>
 internal static class ModelsCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
         var command = new Command("models", "List the registered models.");
         command.SetAction(parse =>
         {
             var table = new Table().AddColumns("id", "name", "paper");
-            foreach (var model in SeqRecModels.All) table.AddRow(Markup.Escape(model.Id), Markup.Escape(model.DisplayName), Markup.Escape(model.Paper));
+            foreach (var model in host.Registry.All) table.AddRow(Markup.Escape(model.Id), Markup.Escape(model.DisplayName), Markup.Escape(model.Paper));
             ConsoleFor.Output(parse).Write(table);
             return CliApp.Ok;
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using SeqRec.Cli.Runs;
 using SeqRec.Configuration;
 using SeqRec.Data;
 using SeqRec.Data.Atomic;
@@ -13,7 +12,7 @@ namespace SeqRec.Cli.Commands;
 /// <summary><c>seqrec recommend</c>: the top-k items for a known user's latest history or for a new sequence.</summary>
 internal static class RecommendCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A saved model (best.ckpt or an imported model).", Required = true };
         var user = new Option<string?>("--user") { Description = "A user id as written in the dataset: recommend after their latest history." };
@@ -30,28 +29,37 @@ internal static class RecommendCommand
             var k = parse.GetValue(topk);
             if (k < 1) throw new SeqRecException($"--topk: {k} is below the minimum 1");
 
-            using var experiment = CheckpointSession.Open(parse.GetValue(checkpoint)!, [], null);
-            var dataset = experiment.Dataset;
-            var history = userId is not null ? UserHistory(dataset, userId) : SequenceItems(dataset, sequenceText!);
-            using var itemSeq = torch.zeros([1, dataset.MaxSeqLength], torch.int64);
-            for (var i = 0; i < history.Length; i++) itemSeq[0, i] = history[i];
-            using var itemSeqLen = torch.tensor(new long[] { history.Length });
-            var top = TopItems.For(experiment.Model, itemSeq, itemSeqLen, k, parse.GetValue(excludeHistory))[0];
+            using var saved = SavedModel.Load(parse.GetValue(checkpoint)!, host.Registry);
+            var dataset = saved.Dataset;
+            var exclude = parse.GetValue(excludeHistory);
+            int historyLength;
+            Recommendation[] top;
+            if (userId is not null)
+            {
+                top = saved.TopKForUser(userId, k, exclude);
+                historyLength = dataset.LatestHistory(saved.UserId(userId)).Length;
+            }
+            else
+            {
+                var items = SequenceItems(sequenceText!);
+                top = saved.TopKForSequence(items, k, exclude);
+                historyLength = Math.Min(items.Count, dataset.MaxSeqLength);
+            }
 
             var console = ConsoleFor.Output(parse);
-            var labels = LoadLabels(experiment.Config.Data, parse);
+            var labels = LoadLabels(saved.Config.Data, parse);
             var table = new Table().AddColumn("rank").AddColumn("item");
             if (labels is not null) table.AddColumn(labels.Column);
             table.AddColumn(new TableColumn("score").RightAligned());
             for (var r = 0; r < top.Length; r++)
             {
-                var token = dataset.Items.Token(top[r].Item);
+                var token = top[r].Item;
                 string[] cells = labels is null
                     ? [(r + 1).ToString(CultureInfo.InvariantCulture), token, top[r].Score.ToString("F4", CultureInfo.InvariantCulture)]
                     : [(r + 1).ToString(CultureInfo.InvariantCulture), token, labels.For(token) ?? "", top[r].Score.ToString("F4", CultureInfo.InvariantCulture)];
                 table.AddRow([.. cells.Select(Markup.Escape)]);
             }
-            console.WriteLine($"{experiment.Config.Model.DisplayName} on {dataset.Name}: top {top.Length} after {history.Length} items");
+            console.WriteLine($"{saved.Config.Model.DisplayName} on {dataset.Name}: top {top.Length} after {historyLength} items");
             console.Write(table);
             return CliApp.Ok;
         });
@@ -73,22 +81,9 @@ internal static class RecommendCommand
         }
     }
 
-    private static long[] UserHistory(SequentialDataset dataset, string user)
-    {
-        if (!dataset.Users.TryGetId(user, out var id) || id == 0)
-            throw new SeqRecException($"--user: user '{user}' is not in dataset {dataset.Name} ({dataset.NUsers - 1:N0} users)");
-        var history = dataset.LatestHistory(id);
-        return [.. history.ToArray().Select(i => (long)i)];
-    }
-
-    private static long[] SequenceItems(SequentialDataset dataset, string text)
+    private static IReadOnlyList<string> SequenceItems(string text)
     {
         var tokens = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (tokens.Length == 0) throw new SeqRecException("--sequence: expected comma-separated item ids, e.g. 12,7,99");
-        var unknown = tokens.Where(t => !dataset.Items.TryGetId(t, out var id) || id == 0).Distinct().ToList();
-        if (unknown.Count > 0)
-            throw new SeqRecException($"--sequence: item{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))} not in dataset {dataset.Name}; the model cannot score unseen items");
-        var ids = tokens.Select(t => { dataset.Items.TryGetId(t, out var id); return (long)id; }).ToArray();
-        return ids.Length > dataset.MaxSeqLength ? ids[^dataset.MaxSeqLength..] : ids;
+        return tokens.Length > 0 ? tokens : throw new SeqRecException("--sequence: expected comma-separated item ids, e.g. 12,7,99");
     }
 }

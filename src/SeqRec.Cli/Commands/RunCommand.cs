@@ -8,9 +8,9 @@ namespace SeqRec.Cli.Commands;
 /// <summary><c>seqrec run</c>: train with early stopping, test the best checkpoint, write the run directory.</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    public static Command Create(ModelHost host)
     {
-        var options = new CommonOptions.ConfigOptions();
+        var options = new CommonOptions.ConfigOptions(host);
         var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run from its last completed epoch (a runs/... folder)." };
         var runsRoot = new Option<string>("--runs-root") { Description = "Folder for run directories.", DefaultValueFactory = _ => "runs" };
         var command = new Command("run", "Train and evaluate a model (like RecBole's run_recbole): runs/<model>-<dataset>-<time>/ gets the config, log, results.json, best checkpoint and TensorBoard events.");
@@ -28,6 +28,7 @@ internal static class RunCommand
                 Observer = new ConsoleTrainingObserver(console, ConsoleFor.IsInteractive(parse)),
                 Progress = parse.InvocationConfiguration.Output,
                 Cancellation = cancellation,
+                Models = host.Registry,
             };
             RunOutcome outcome;
             try
@@ -41,7 +42,7 @@ internal static class RunCommand
                 else
                 {
                     var request = options.Request(parse);
-                    PrintWarnings(parse, request);
+                    PrintWarnings(parse, request, host);
                     outcome = SeqRecRun.Run(request, runOptions);
                 }
             }
@@ -56,9 +57,9 @@ internal static class RunCommand
         return command;
     }
 
-    private static void PrintWarnings(ParseResult parse, ConfigRequest request)
+    private static void PrintWarnings(ParseResult parse, ConfigRequest request, ModelHost host)
     {
-        var config = ConfigResolver.Resolve(request, SeqRec.Models.SeqRecModels.All);
+        var config = ConfigResolver.Resolve(request, host.Registry);
         foreach (var warning in config.Warnings) parse.InvocationConfiguration.Error.WriteLine(warning);
     }
 }

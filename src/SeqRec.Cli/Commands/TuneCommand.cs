@@ -16,9 +16,9 @@ namespace SeqRec.Cli.Commands;
 /// </summary>
 internal static class TuneCommand
 {
-    public static Command Create(Func<TrialRunnerContext, ITrialRunner> runnerFactory)
+    public static Command Create(ModelHost host, Func<TrialRunnerContext, ITrialRunner> runnerFactory)
     {
-        var config = new CommonOptions.ConfigOptions();
+        var config = new CommonOptions.ConfigOptions(host);
         var paramsFile = new Option<string>("--params", "-p")
         {
             Description = "Params file in RecBole's syntax: 'name choice [..]', 'name uniform lo,hi', 'name loguniform lo,hi' (natural-log bounds), 'name quniform lo,hi,q'.",
@@ -44,7 +44,7 @@ internal static class TuneCommand
             var sections = ConfigResolver.CoreSections.Append(baseConfig.Model.Config).ToList();
             var paramsPath = parse.GetValue(paramsFile)!;
             var space = HyperFileParser.ParseFile(paramsPath, sections);
-            GridPreflight.Check(space, request, SeqRecModels.All);
+            GridPreflight.Check(space, request, host.Registry);
 
             var algo = SamplerFactory.Parse(parse.GetValue(algorithm)!);
             var studyName = parse.GetValue(study) ?? $"{baseConfig.Model.Id}-{Path.GetFileNameWithoutExtension(paramsPath)}";

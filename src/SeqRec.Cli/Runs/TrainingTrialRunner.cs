@@ -1,20 +1,20 @@
 using SeqRec.Configuration;
 using SeqRec.Data;
-using SeqRec.Models;
+using SeqRec.Modeling;
 using SeqRec.Runs;
 using SeqRec.Tuning.Engine;
 
 namespace SeqRec.Cli.Runs;
 
 /// <summary>Runs a tuning trial as a real training run (early stopping, best checkpoint, test) in the trial's folder.</summary>
-internal sealed class TrainingTrialRunner(TrialRunnerContext context) : ITrialRunner
+internal sealed class TrainingTrialRunner(TrialRunnerContext context, ModelRegistry models) : ITrialRunner
 {
     // Trials usually share the data settings: prepare the dataset once per distinct [data] section.
     private readonly Dictionary<string, SequentialDataset> _datasets = new(StringComparer.Ordinal);
 
     public TrialResult Run(TrialRequest request, CancellationToken cancellation)
     {
-        var config = ConfigResolver.Resolve(context.RequestFor(request), SeqRecModels.All);
+        var config = ConfigResolver.Resolve(context.RequestFor(request), models);
         var dataset = Dataset(config);
         using var experiment = Experiment.Prepare(config, dataset);
         var run = RunDirectory.CreateAt(request.RunDirectory);

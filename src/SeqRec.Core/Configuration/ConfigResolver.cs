@@ -1,3 +1,5 @@
+using SeqRec.Modeling;
+
 namespace SeqRec.Configuration;
 
 /// <summary>
@@ -11,7 +13,7 @@ public static class ConfigResolver
     /// <summary>The sections every run has, besides its model's.</summary>
     public static IReadOnlyList<ConfigSectionInfo> CoreSections { get; } = [DataConfig.Info, TrainerConfig.Info, EvalConfig.Info];
 
-    public static ResolvedConfig Resolve(ConfigRequest request, IReadOnlyList<ModelInfo> models)
+    public static ResolvedConfig Resolve(ConfigRequest request, ModelRegistry models)
     {
         var errors = new ConfigErrors();
         var (merged, negativeSampling) = Merge(request, models, errors);
@@ -29,7 +31,7 @@ public static class ConfigResolver
         return new ResolvedConfig(model, modelConfig, data, trainer, eval, errors.Warnings);
     }
 
-    private static (ConfigTable Merged, NegativeSamplingSetting? NegativeSampling) Merge(ConfigRequest request, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    private static (ConfigTable Merged, NegativeSamplingSetting? NegativeSampling) Merge(ConfigRequest request, ModelRegistry models, ConfigErrors errors)
     {
         var layers = new List<ConfigTable>();
         foreach (var file in request.Files)
@@ -68,18 +70,18 @@ public static class ConfigResolver
             errors.Error("train_neg_sample_args", "None, but loss_type BPR needs one negative per sample; set {distribution: uniform, sample_num: 1} or leave it out", setting.Source);
     }
 
-    private static ModelInfo? ChooseModel(ConfigRequest request, ConfigTable merged, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    private static ModelInfo? ChooseModel(ConfigRequest request, ConfigTable merged, ModelRegistry models, ConfigErrors errors)
     {
         var node = merged[ModelKey];
         var id = request.Model ?? (node as ConfigScalar)?.Value as string;
-        var known = models.Select(m => m.Id).ToList();
+        var known = models.All.Select(m => m.Id).ToList();
         if (id is null)
         {
             if (node is not null) errors.Error(ModelKey, $"expected a model id, got {node.Describe()}", node.Source);
             else errors.Error(ModelKey, $"no model chosen: pass --model or set model = \"...\" (known: {string.Join(", ", known)})");
             return null;
         }
-        var model = models.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase));
+        var model = models.Find(id);
         if (model is null)
         {
             var source = request.Model is null ? node?.Source : new ConfigSource("--model");
@@ -90,7 +92,7 @@ public static class ConfigResolver
     }
 
     /// <summary>Top-level entries must be the model key or a known section (another model's section is allowed).</summary>
-    private static void CheckTopLevel(ConfigTable merged, IReadOnlyList<ModelInfo> models, ConfigErrors errors)
+    private static void CheckTopLevel(ConfigTable merged, ModelRegistry models, ConfigErrors errors)
     {
         var sections = AllSections(models).Select(s => s.Name).ToList();
         foreach (var (key, node) in merged.Items)
@@ -103,7 +105,7 @@ public static class ConfigResolver
         }
     }
 
-    private static string UnknownFlatKey(string key, IReadOnlyList<ModelInfo> models)
+    private static string UnknownFlatKey(string key, ModelRegistry models)
     {
         var qualified = AllSections(models).SelectMany(s => s.Parameters.Select(p => (Key: p.Key, Path: $"{s.Name}.{p.Key}"))).ToList();
         var nearest = Suggestions.Nearest(key, qualified.Select(q => q.Key));
@@ -112,6 +114,6 @@ public static class ConfigResolver
             : $"unknown key; did you mean '{qualified.First(q => q.Key == nearest).Path}'?";
     }
 
-    private static IEnumerable<ConfigSectionInfo> AllSections(IReadOnlyList<ModelInfo> models) =>
-        CoreSections.Concat(models.Select(m => m.Config)).DistinctBy(s => s.Name);
+    private static IEnumerable<ConfigSectionInfo> AllSections(ModelRegistry models) =>
+        CoreSections.Concat(models.All.Select(m => m.Config)).DistinctBy(s => s.Name);
 }

@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 namespace SeqRec.Configuration;
 
 /// <summary>

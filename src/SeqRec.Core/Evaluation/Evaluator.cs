@@ -70,14 +70,14 @@ public sealed class Evaluator
         using var scope = NewDisposeScope();
         var history = _maskHistory ? batch.ItemSeq : null;
         if (_sampledNegatives is not { } n)
-            return TargetRanks.FromFullScores(model.FullSortScores(batch.ItemSeq, batch.ItemSeqLen), batch.PosItems, history);
+            return TargetRanks.FromFullScores(model.FullSortScores(batch), batch.PosItems, history);
 
         var negatives = _negativeSource?.Invoke(batch, samples)
             ?? new UniformEvalNegatives(model.Context.NItems, n, _seed, _maskHistory).Sample(samples, batch.SampleIndices);
         if (negatives.dim() != 2 || negatives.shape[0] != batch.Size)
             throw new InvalidOperationException($"negatives must be [{batch.Size}, N]; got [{string.Join(", ", negatives.shape)}]");
         var candidates = cat([batch.PosItems.unsqueeze(1), negatives.to_type(ScalarType.Int64)], 1);
-        return TargetRanks.FromSampledScores(model.Predict(batch.ItemSeq, batch.ItemSeqLen, candidates), candidates, history);
+        return TargetRanks.FromSampledScores(model.Predict(batch, candidates), candidates, history);
     }
 
     private static string ValidMetricKeyOf(EvalConfig config)

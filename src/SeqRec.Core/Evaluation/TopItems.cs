@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Modeling;
 using static TorchSharp.torch;
 
@@ -10,11 +11,11 @@ public readonly record struct ScoredItem(int Item, float Score);
 public static class TopItems
 {
     /// <summary>
-    /// The <paramref name="k"/> best items for each sequence of <paramref name="itemSeq"/> [B, L] (right-padded,
-    /// int64) with lengths <paramref name="itemSeqLen"/> [B], best first; never the padding item, and with
-    /// <paramref name="excludeHistory"/> never an item of the sequence itself. Ties keep the lower id first.
+    /// The <paramref name="k"/> best items for each row of <paramref name="batch"/>, best first; never the padding
+    /// item, and with <paramref name="excludeHistory"/> never an item of the row's sequence itself. Ties keep the lower
+    /// id first.
     /// </summary>
-    public static ScoredItem[][] For(SequentialRecommender model, Tensor itemSeq, Tensor itemSeqLen, int k, bool excludeHistory)
+    public static ScoredItem[][] For(SequentialRecommender model, Batch batch, int k, bool excludeHistory)
     {
         if (k < 1) throw new SeqRecException($"topk: {k} is below the minimum 1");
         var wasTraining = model.training;
@@ -23,8 +24,8 @@ public static class TopItems
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var scores = model.FullSortScores(itemSeq, itemSeqLen).to_type(ScalarType.Float32);
-            if (excludeHistory) scores.scatter_(1, itemSeq, full_like(itemSeq, double.NegativeInfinity, dtype: ScalarType.Float32));
+            var scores = model.FullSortScores(batch).to_type(ScalarType.Float32);
+            if (excludeHistory) scores.scatter_(1, batch.ItemSeq, full_like(batch.ItemSeq, double.NegativeInfinity, dtype: ScalarType.Float32));
             scores.select(1, 0).fill_(double.NegativeInfinity);
             var count = (int)Math.Min(k, scores.shape[1]);
             // A stable descending sort puts equal scores in id order; topk alone leaves their order unspecified.

@@ -33,8 +33,8 @@ public sealed class Experiment : IDisposable
     {
         if (config.Trainer.Threads > 0) torch.set_num_threads(config.Trainer.Threads);
         torch.manual_seed(config.Trainer.Seed);
-        var context = new ModelContext(dataset.NItems, dataset.MaxSeqLength);
-        var model = (SequentialRecommender)config.Model.Create(config.ModelConfig, context);
+        var context = new ModelContext(dataset.NItems, dataset.MaxSeqLength, dataset.NUsers);
+        var model = config.Model.Create(config.ModelConfig, context);
         if (config.Trainer.RecomputeActivations) model.UseActivationRecomputation();
         return new Experiment(config, dataset, model);
     }
@@ -43,13 +43,16 @@ public sealed class Experiment : IDisposable
 
     public Evaluator CreateEvaluator() => new(Config.Eval, Config.Trainer.Seed);
 
+    /// <summary>The batches of an evaluation set, carrying what the model needs, <c>eval_batch_size</c> at a time.</summary>
+    public IEnumerable<Batch> EvaluationBatches(SampleSet set, int? batchSize = null) =>
+        EvalBatches.Enumerate(set, batchSize ?? Config.Eval.EvalBatchSize, Model.Needs, Config.Trainer.Seed);
+
     public TrainingData CreateTrainingData()
     {
         var sampler = new TrainBatchSampler(Dataset.Train, Config.Trainer.TrainBatchSize, Config.Trainer.Seed, Dataset.NItems);
-        var withNegatives = Model.LossType == LossType.BPR;
-        var evalBatchSize = Config.Eval.EvalBatchSize;
-        return new TrainingData(Dataset.Train, epoch => sampler.Epoch(epoch, withNegatives), Dataset.Valid, Dataset.Test,
-            set => EvalBatches.Enumerate(set, evalBatchSize));
+        var needs = Model.Needs;
+        return new TrainingData(Dataset.Train, epoch => sampler.Epoch(epoch, needs), Dataset.Valid, Dataset.Test,
+            set => EvaluationBatches(set));
     }
 
     public RunSetup CreateRunSetup() =>

@@ -10,6 +10,7 @@ namespace SeqRec.Runs;
 /// <list type="number">
 /// <item>the 8 ASCII bytes <c>SEQRECKP</c> and an int32 format version (1);</item>
 /// <item>a length-prefixed UTF-8 JSON header: <c>model</c>, <c>dataset</c>, <c>config_toml</c> (the resolved config),
+/// <c>model_assembly</c> (the model's assembly name and version),
 /// <c>epoch</c>, <c>valid_metrics</c>, <c>saved_at</c>;</item>
 /// <item>the weights in TorchSharp's <c>Module.save</c> format (state-dict names = the reference's names).</item>
 /// </list>
@@ -60,6 +61,7 @@ public static class ModelCheckpoint
             Model = info.Model,
             Dataset = info.Dataset,
             ConfigToml = info.ConfigToml,
+            ModelAssembly = info.ModelAssembly,
             Epoch = epoch,
             ValidMetrics = validMetrics.ToDictionary(),
             SavedAt = DateTimeOffset.UtcNow,
@@ -91,7 +93,7 @@ public static class ModelCheckpoint
             if (json.Model is null || json.Dataset is null || json.ConfigToml is null)
                 throw new SeqRecException($"{path}: the checkpoint header lacks model, dataset or config_toml");
             return new CheckpointHeader(
-                new CheckpointInfo(json.Model, json.Dataset, json.ConfigToml),
+                new CheckpointInfo(json.Model, json.Dataset, json.ConfigToml, json.ModelAssembly),
                 json.Epoch,
                 json.ValidMetrics ?? [],
                 json.SavedAt);
@@ -113,6 +115,7 @@ public static class ModelCheckpoint
         public string? Model { get; set; }
         public string? Dataset { get; set; }
         public string? ConfigToml { get; set; }
+        public string? ModelAssembly { get; set; }
         public int Epoch { get; set; }
         public Dictionary<string, double>? ValidMetrics { get; set; }
         public DateTimeOffset SavedAt { get; set; }

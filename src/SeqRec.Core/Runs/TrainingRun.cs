@@ -47,7 +47,7 @@ public static class TrainingRun
             : [console, logObserver, new TensorBoardObserver(run.TensorBoardPath)];
 
         var trainer = new Trainer(setup.Recommender, setup.Trainer, setup.Evaluator, new CompositeTrainingObserver(observers));
-        var outputs = new TrainingOutputs(run.BestCheckpointPath, run.ResumeStatePath, new CheckpointInfo(setup.Model, setup.Dataset, setup.ConfigToml));
+        var outputs = new TrainingOutputs(run.BestCheckpointPath, run.ResumeStatePath, new CheckpointInfo(setup.Model, setup.Dataset, setup.ConfigToml, CheckpointInfo.AssemblyLabelOf(setup.Recommender.GetType())));
         try
         {
             var result = trainer.Fit(setup.Data, outputs, resume, cancellation);

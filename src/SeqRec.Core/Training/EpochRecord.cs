@@ -26,4 +26,7 @@ public sealed record EpochRecord(
     bool Improved)
 {
     public double SamplesPerSecond => TrainSeconds > 0 ? Samples / TrainSeconds : 0;
+
+    /// <summary>Sums over the batches of each named loss term, for models whose loss has several; otherwise null.</summary>
+    public IReadOnlyDictionary<string, double>? LossParts { get; init; }
 }

@@ -11,8 +11,8 @@ using static TorchSharp.torch;
 namespace SeqRec.Training;
 
 /// <summary>
-/// Trains any <see cref="SequentialRecommender"/> the way RecBole's trainer does: Adam with L2 weight decay,
-/// optional gradient-norm clipping, validation every <c>eval_step</c> epochs with early stopping on the rounded
+/// Trains any <see cref="SequentialRecommender"/> the way RecBole's trainer does, one <see cref="TrainingStep"/> per
+/// batch (Adam with L2 weight decay, optional gradient-norm clipping), validation every <c>eval_step</c> epochs with early stopping on the rounded
 /// valid metric, the best model checkpointed, and the test set evaluated with the best checkpoint.
 /// <para>
 /// Seeding is the caller's job: call <c>torch.manual_seed(seed)</c>, then build the model, then the trainer. Dropout
@@ -25,7 +25,6 @@ public sealed class Trainer
     private readonly TrainerConfig _config;
     private readonly Evaluator _evaluator;
     private readonly ITrainingObserver _observer;
-    private readonly IReadOnlyList<Parameter> _parameters;
 
     public Trainer(SequentialRecommender model, TrainerConfig config, Evaluator evaluator, ITrainingObserver? observer = null)
     {
@@ -33,7 +32,6 @@ public sealed class Trainer
         _config = config;
         _evaluator = evaluator;
         _observer = observer ?? new CompositeTrainingObserver();
-        _parameters = [.. model.parameters()];
     }
 
     /// <summary>
@@ -44,7 +42,8 @@ public sealed class Trainer
     /// </summary>
     public TrainingResult Fit(TrainingData data, TrainingOutputs outputs, bool resume = false, CancellationToken cancellation = default)
     {
-        using var optimizer = CreateOptimizer();
+        using var step = new TrainingStep(_model, _config);
+        var optimizer = step.Optimizer;
         var state = ResumeState.Initial;
         if (resume)
         {
@@ -58,7 +57,7 @@ public sealed class Trainer
 
         for (var epoch = state.NextEpoch; epoch < _config.Epochs && !state.Stopping.ShouldStop; epoch++)
         {
-            var record = TrainEpoch(epoch, data, optimizer, batchesPerEpoch, cancellation);
+            var record = TrainEpoch(epoch, data, step, batchesPerEpoch, cancellation);
             _observer.EpochTrained(record);
 
             if (!hasValid)
@@ -92,16 +91,13 @@ public sealed class Trainer
         return result;
     }
 
-    private Adam CreateOptimizer() =>
-        // PyTorch's Adam defaults, spelled out: TorchSharp's optim.Adam factory defaults beta2 to 0.99.
-        new(_parameters, lr: _config.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: _config.WeightDecay);
-
-    private EpochRecord TrainEpoch(int epoch, TrainingData data, Adam optimizer, int expectedBatches, CancellationToken cancellation)
+    private EpochRecord TrainEpoch(int epoch, TrainingData data, TrainingStep step, int expectedBatches, CancellationToken cancellation)
     {
         _model.train();
         var clock = Stopwatch.StartNew();
         var dataTime = TimeSpan.Zero;
         var lossSum = 0.0;
+        var partSums = new Dictionary<string, double>(StringComparer.Ordinal);
         var batches = 0;
         var samples = 0;
         using var source = data.TrainBatches(epoch).GetEnumerator();
@@ -113,30 +109,19 @@ public sealed class Trainer
             dataTime += clock.Elapsed - waitStart;
 
             using var batch = source.Current;
-            var loss = Step(batch, optimizer);
+            var (loss, parts) = step.Run(batch);
             if (double.IsNaN(loss))
                 throw new SeqRecException($"training loss is NaN at epoch {epoch}, batch {batches} (0-based); the weights diverged: lower trainer.learning_rate or set trainer.clip_grad_norm");
             lossSum += loss;
+            foreach (var (name, value) in parts) partSums[name] = partSums.GetValueOrDefault(name) + value;
             batches++;
             samples += batch.Size;
             _observer.BatchCompleted(new BatchProgress(epoch, batches, expectedBatches, samples, lossSum, clock.Elapsed));
         }
-        return new EpochRecord(epoch, lossSum, batches, samples, clock.Elapsed.TotalSeconds, dataTime.TotalSeconds, null, null, null, false);
-    }
-
-    /// <summary>One optimisation step; returns the batch's mean loss (NaN stops before the update, as in RecBole).</summary>
-    private double Step(Batch batch, Adam optimizer)
-    {
-        using var noCollection = NoCollectionScope.Begin();
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        var loss = _model.CalculateLoss(batch.ItemSeq, batch.ItemSeqLen, batch.PosItems, batch.NegItems);
-        double value = loss.item<float>();
-        if (double.IsNaN(value)) return value;
-        loss.backward();
-        if (_config.ClipGradNorm is { } maxNorm) nn.utils.clip_grad_norm_(_parameters, maxNorm);
-        optimizer.step();
-        return value;
+        return new EpochRecord(epoch, lossSum, batches, samples, clock.Elapsed.TotalSeconds, dataTime.TotalSeconds, null, null, null, false)
+        {
+            LossParts = partSums.Count == 0 ? null : partSums,
+        };
     }
 
     private MetricValues TestBestModel(TrainingData data, TrainingOutputs outputs, ResumeState state)

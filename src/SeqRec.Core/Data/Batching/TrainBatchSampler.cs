@@ -1,9 +1,12 @@
+using SeqRec.Modeling;
+
 namespace SeqRec.Data;
 
 /// <summary>
-/// Training batches: each epoch visits the samples in a shuffled order and, for BPR, draws one uniform negative per
-/// sample from 1..nItems-1 that differs from the target. Order and negatives depend only on (seed, epoch), so a run
-/// resumed at an epoch sees exactly the data it would have seen. The last partial batch is kept.
+/// Training batches: each epoch visits the samples in a shuffled order and, when the model needs negatives (BPR), draws
+/// one uniform negative per sample from 1..nItems-1 that differs from the target; user ids and the model's training
+/// transform as its <see cref="BatchNeeds"/> ask. Order, negatives and transforms depend only on (seed, epoch, batch),
+/// so a run resumed at an epoch sees exactly the data it would have seen. The last partial batch is kept.
 /// </summary>
 public sealed class TrainBatchSampler
 {
@@ -57,19 +60,22 @@ public sealed class TrainBatchSampler
     }
 
     /// <summary>The batches of <paramref name="epoch"/>; each must be disposed by the consumer.</summary>
-    public IEnumerable<Batch> Epoch(int epoch, bool withNegatives)
+    public IEnumerable<Batch> Epoch(int epoch, BatchNeeds needs)
     {
         var order = Order(epoch);
+        var index = 0;
         for (var start = 0; start < order.Length; start += _batchSize)
         {
             var indices = order[start..Math.Min(start + _batchSize, order.Length)];
             long[]? negatives = null;
-            if (withNegatives)
+            if (needs.Negatives)
             {
                 negatives = new long[indices.Length];
                 for (var i = 0; i < indices.Length; i++) negatives[i] = Negative(epoch, indices[i]);
             }
-            yield return BatchBuilder.Build(_train, indices, negatives);
+            var batch = BatchBuilder.Build(_train, indices, negatives, needs.UserIds);
+            needs.TrainingTransform?.Apply(batch, new BatchOrigin(_seed, epoch, index++));
+            yield return batch;
         }
     }
 }

@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 using SeqRec.Configuration;
 using SeqRec.Tuning.Space;
 
@@ -12,7 +13,7 @@ public static class GridPreflight
     /// <summary>Grids larger than this are not checked point by point (resolving costs about a millisecond each).</summary>
     public const int MaxCheckedPoints = 5000;
 
-    public static void Check(SearchSpace space, ConfigRequest baseRequest, IReadOnlyList<ModelInfo> models)
+    public static void Check(SearchSpace space, ConfigRequest baseRequest, ModelRegistry models)
     {
         if (space.GridSize is not { } size || size > MaxCheckedPoints) return;
         var problems = new List<string>();

@@ -1,4 +1,4 @@
-namespace SeqRec.Models.Benchmarks;
+namespace SeqRec.Cli.Bench;
 
 /// <summary>
 /// One (model, L) measurement: wall-clock and process CPU milliseconds of one training forward+backward (CPU time

@@ -4,10 +4,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SeqRec.Configuration;
+using SeqRec.Data;
 using SeqRec.Modeling;
 using static TorchSharp.torch;
 
-namespace SeqRec.Models.Benchmarks;
+namespace SeqRec.Cli.Bench;
 
 /// <summary>
 /// Times one training forward+backward (encoder + CE loss at the last position) per model and sequence length, with
@@ -25,17 +26,17 @@ public static class LayerBenchmark
     public const string ResultMarker = "seqrec-bench-result: ";
 
     /// <summary>Runs one case in this process. Memory figures are only meaningful in a fresh process.</summary>
-    public static LayerBenchmarkResult RunCase(string modelId, int length, LayerBenchmarkOptions options)
+    public static LayerBenchmarkResult RunCase(ModelRegistry models, string modelId, int length, LayerBenchmarkOptions options)
     {
-        var info = SeqRecModels.Find(modelId) ?? throw new SeqRecException($"bench layers: unknown model '{modelId}' (known: {string.Join(", ", SeqRecModels.All.Select(m => m.Id))})");
+        var info = models.Get(modelId);
         if (options.Threads > 0) set_num_threads(options.Threads);
         var errors = new ConfigErrors();
         var config = info.Config.Bind(null, errors);
         manual_seed(options.Seed);
-        using var model = (SequentialRecommender)info.Create(config, new ModelContext(options.NItems, length));
+        using var model = info.Create(config, new ModelContext(options.NItems, length, options.NItems));
         model.train();
         var parameters = model.parameters().Sum(p => p.numel());
-        var (itemSeq, itemSeqLen, posItems) = RandomBatch(options.Batch, length, options.NItems, options.Seed);
+        using var batch = RandomBatch(options.Batch, length, options.NItems, options.Seed, model.Needs);
 
         var before = ProcessMemory.Resident();
         var times = new List<double>();
@@ -49,7 +50,7 @@ public static class LayerBenchmark
             using (NewDisposeScope())
             {
                 model.zero_grad();
-                model.CalculateLoss(itemSeq, itemSeqLen, posItems, null).backward();
+                model.CalculateLoss(batch).Total.backward();
             }
             watch.Stop();
             process.Refresh();
@@ -58,9 +59,6 @@ public static class LayerBenchmark
             cpuTimes.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
         }
         var peak = ProcessMemory.PeakResident() - before;
-        itemSeq.Dispose();
-        itemSeqLen.Dispose();
-        posItems.Dispose();
         times.Sort();
         cpuTimes.Sort();
         return new LayerBenchmarkResult(info.Id, length, options.Batch, parameters, Median(times), times[0], Median(cpuTimes),
@@ -71,10 +69,10 @@ public static class LayerBenchmark
     /// Runs every case in its own child process. <paramref name="childCommand"/> gives the executable and leading
     /// arguments that reach <see cref="RunChild"/> (e.g. <c>seqrec bench layers</c>); the case arguments are appended.
     /// </summary>
-    public static IReadOnlyList<LayerBenchmarkResult> RunIsolated(LayerBenchmarkOptions options, (string FileName, IReadOnlyList<string> Arguments) childCommand, Action<LayerBenchmarkResult>? progress = null)
+    public static IReadOnlyList<LayerBenchmarkResult> RunIsolated(ModelRegistry models, LayerBenchmarkOptions options, (string FileName, IReadOnlyList<string> Arguments) childCommand, Action<LayerBenchmarkResult>? progress = null)
     {
         var results = new List<LayerBenchmarkResult>();
-        foreach (var modelId in ModelIds(options))
+        foreach (var modelId in ModelIds(models, options))
         {
             foreach (var length in options.Lengths)
             {
@@ -95,8 +93,8 @@ public static class LayerBenchmark
     }
 
     /// <summary>The child side of <see cref="RunIsolated"/>: runs one case and writes its result line.</summary>
-    public static void RunChild(string modelId, int length, LayerBenchmarkOptions options, TextWriter output) =>
-        output.WriteLine(ResultMarker + JsonSerializer.Serialize(RunCase(modelId, length, options)));
+    public static void RunChild(ModelRegistry models, string modelId, int length, LayerBenchmarkOptions options, TextWriter output) =>
+        output.WriteLine(ResultMarker + JsonSerializer.Serialize(RunCase(models, modelId, length, options)));
 
     /// <summary>Arguments understood by the <c>bench layers</c> command that make it run one case as a child.</summary>
     public static IEnumerable<string> ChildArguments(string modelId, int length, LayerBenchmarkOptions options) =>
@@ -110,8 +108,8 @@ public static class LayerBenchmark
         "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
     ];
 
-    public static IReadOnlyList<string> ModelIds(LayerBenchmarkOptions options) =>
-        options.Models.Count > 0 ? options.Models : [.. SeqRecModels.All.Select(m => m.Id)];
+    public static IReadOnlyList<string> ModelIds(ModelRegistry models, LayerBenchmarkOptions options) =>
+        options.Models.Count > 0 ? options.Models : [.. models.All.Select(m => m.Id)];
 
     /// <summary>A plain-text table: one row per length, time and memory per model, and the ratios to the first model.</summary>
     public static string FormatTable(IReadOnlyList<LayerBenchmarkResult> results)
@@ -141,7 +139,8 @@ public static class LayerBenchmark
     public static void WriteJson(string path, IReadOnlyList<LayerBenchmarkResult> results) =>
         File.WriteAllText(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 
-    private static (Tensor ItemSeq, Tensor ItemSeqLen, Tensor PosItems) RandomBatch(int batch, int length, int nItems, int seed)
+    /// <summary>Random right-padded sequences over the whole vocabulary, with what the model needs (negatives, users).</summary>
+    private static Batch RandomBatch(int batch, int length, int nItems, int seed, BatchNeeds needs)
     {
         var random = new Random(seed);
         var lengths = new long[batch];
@@ -151,8 +150,12 @@ public static class LayerBenchmark
             lengths[row] = random.Next(1, length + 1);
             for (var t = 0; t < lengths[row]; t++) seq[row * length + t] = random.Next(1, nItems);
         }
-        var pos = Enumerable.Range(0, batch).Select(_ => (long)random.Next(1, nItems)).ToArray();
-        return (tensor(seq, [batch, length]), tensor(lengths), tensor(pos));
+        long[] Draw() => [.. Enumerable.Range(0, batch).Select(_ => (long)random.Next(1, nItems))];
+        var pos = Draw();
+        var neg = needs.Negatives ? Draw() : null;
+        var users = needs.UserIds ? Draw() : null;
+        return new Batch(tensor(seq, [batch, length]), tensor(lengths), tensor(pos), [.. Enumerable.Range(0, batch)],
+            neg is null ? null : tensor(neg), users is null ? null : tensor(users));
     }
 
     private static double Median(List<double> sorted) =>

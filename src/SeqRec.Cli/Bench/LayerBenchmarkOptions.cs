@@ -1,4 +1,4 @@
-namespace SeqRec.Models.Benchmarks;
+namespace SeqRec.Cli.Bench;
 
 /// <summary>What <c>seqrec bench layers</c> measures: one forward+backward of encoder + CE loss per repetition.</summary>
 public sealed record LayerBenchmarkOptions
