@@ -22,7 +22,6 @@ namespace SeqRec.Generators
 
             w.Open($"namespace {spec.Catalog?.Namespace ?? DefaultNamespace}");
             w.Line("/// <summary>Every model of this assembly, as data; hosts combine catalogs in a SeqRec.Modeling.ModelRegistry.</summary>");
-            w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"SeqRec.Generators\", \"{typeof(RegistryEmitter).Assembly.GetName().Version}\")]");
             w.Open(spec.Catalog is { } declared ? $"static partial class {declared.TypeName}" : $"internal static class {DefaultTypeName(spec.AssemblyName)}");
             w.Open($"public static global::System.Collections.Generic.IReadOnlyList<{Info}> All {{ get; }} = new {Info}[]");
             foreach (var m in spec.Models.OrderBy(m => m.Id, System.StringComparer.Ordinal))

@@ -11,10 +11,10 @@ public class BaselineTests
 {
     [Theory]
     [InlineData("Sample.SampleConfig.g.cs")]
-    [InlineData("SeqRecModels.g.cs")]
+    [InlineData("ModelCatalog.g.cs")]
     public void Generated_source_matches_its_baseline(string hintName)
     {
-        var (sources, diagnostics, _) = GeneratorHarness.Run(Samples.Section, Samples.Model);
+        var (sources, diagnostics, _) = GeneratorHarness.Run(Samples.Section, Samples.Modeling, Samples.Model);
         Assert.Empty(diagnostics);
         Assert.True(sources.ContainsKey(hintName), $"not generated: {hintName}; generated: {string.Join(", ", sources.Keys)}");
 
@@ -26,9 +26,20 @@ public class BaselineTests
     }
 
     [Fact]
+    public void Without_a_declared_catalog_an_internal_one_named_after_the_assembly_is_emitted()
+    {
+        var (sources, diagnostics, output) = GeneratorHarness.Run(Samples.Section, Samples.Modeling, Samples.ModelWithoutCatalog);
+        Assert.Empty(diagnostics);
+        var catalog = sources["ModelCatalog.g.cs"];
+        Assert.Contains("internal static class ModelCatalog_GeneratorTestAssembly", catalog);
+        Assert.Contains("[assembly: global::SeqRec.AssemblyModelCatalogAttribute(typeof(global::SeqRec.Generated.ModelCatalog_GeneratorTestAssembly))]", catalog);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void Generated_source_compiles_without_errors()
     {
-        var (_, _, output) = GeneratorHarness.Run(Samples.Section, Samples.Model);
+        var (_, _, output) = GeneratorHarness.Run(Samples.Section, Samples.Modeling, Samples.Model);
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }

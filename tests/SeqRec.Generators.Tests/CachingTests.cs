@@ -14,12 +14,13 @@ public class CachingTests
     [
         TrackingNames.Sections, TrackingNames.Models, TrackingNames.SectionModels,
         TrackingNames.DuplicateSections, TrackingNames.Registry, TrackingNames.DuplicateModels,
+        TrackingNames.Catalogs, TrackingNames.DuplicateCatalogs,
     ];
 
     [Fact]
     public void Second_run_on_a_cloned_compilation_is_fully_cached()
     {
-        var compilation = GeneratorHarness.Compile(Samples.Section, Samples.Model);
+        var compilation = GeneratorHarness.Compile(Samples.Section, Samples.Modeling, Samples.Model);
         var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
 
@@ -40,7 +41,7 @@ public class CachingTests
     [Fact]
     public void An_unrelated_edit_regenerates_nothing()
     {
-        var compilation = GeneratorHarness.Compile(Samples.Section, Samples.Model);
+        var compilation = GeneratorHarness.Compile(Samples.Section, Samples.Modeling, Samples.Model);
         var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { }",
             new CSharpParseOptions(LanguageVersion.Latest)));
@@ -54,7 +55,7 @@ public class CachingTests
     [Fact]
     public void Step_outputs_hold_no_roslyn_objects()
     {
-        var compilation = GeneratorHarness.Compile(Samples.Section, Samples.Model);
+        var compilation = GeneratorHarness.Compile(Samples.Section, Samples.Modeling, Samples.Model);
         var result = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation).GetRunResult().Results.Single();
 
         foreach (var step in TrackedSteps)

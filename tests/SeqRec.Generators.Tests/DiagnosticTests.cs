@@ -5,7 +5,7 @@ namespace SeqRec.Generators.Tests;
 /// <summary>One case per SQR diagnostic: the misuse is reported with its id, and valid code reports nothing.</summary>
 public class DiagnosticTests
 {
-    private const string Usings = "using SeqRec;\nusing SeqRec.Configuration;\nnamespace T;\n";
+    private const string Usings = "using SeqRec;\nusing SeqRec.Configuration;\nusing SeqRec.Modeling;\nnamespace T;\n";
 
     public static TheoryData<string, string> Cases => new()
     {
@@ -25,23 +25,30 @@ public class DiagnosticTests
         { "SQR2006", """[ConfigSection("a")] public sealed partial record A { [Param] public int X => 1; }""" },
         { "SQR3001", """
             [ConfigSection("a")] public sealed partial record A { [Param] public int X { get; init; } }
-            public abstract class Base<T> { }
-            [Model("m")] public sealed class M1 : Base<A> { public M1(A a) { } }
-            [Model("m")] public sealed class M2 : Base<A> { public M2(A a) { } }
+            [Model("m")] public sealed class M1 : SequentialRecommender { public M1(A a, ModelContext c) { } }
+            [Model("m")] public sealed class M2 : SequentialRecommender { public M2(A a, ModelContext c) { } }
             """ },
         { "SQR3002", """
-            public abstract class Base<T> { }
-            [Model("m")] public sealed class M : Base<int> { public M(int a) { } }
+            [Model("m")] public sealed class M : SequentialRecommender { public M(int a, ModelContext c) { } }
             """ },
         { "SQR3003", """
             [ConfigSection("a")] public sealed partial record A { [Param] public int X { get; init; } }
-            public abstract class Base<T> { }
-            [Model("m")] public sealed class M : Base<A> { public M(string wrong) { } }
+            [Model("m")] public sealed class M : SequentialRecommender { public M(A a, string wrong) { } }
             """ },
         { "SQR3004", """
             [ConfigSection("a")] public sealed partial record A { [Param] public int X { get; init; } }
-            public abstract class Base<T> { }
-            [Model("m")] public abstract class M : Base<A> { }
+            [Model("m")] public abstract class M : SequentialRecommender { }
+            """ },
+        { "SQR3005", """
+            [ConfigSection("a")] public sealed partial record A { [Param] public int X { get; init; } }
+            [Model("m")] public sealed class M { public M(A a, ModelContext c) { } }
+            """ },
+        { "SQR3006", """
+            [ModelCatalog] public static partial class First;
+            [ModelCatalog] public static partial class Second;
+            """ },
+        { "SQR3007", """
+            [ModelCatalog] public partial class NotStatic;
             """ },
     };
 
@@ -49,7 +56,7 @@ public class DiagnosticTests
     [MemberData(nameof(Cases))]
     public void Misuse_is_reported_with_its_id(string id, string source)
     {
-        var (_, diagnostics, _) = GeneratorHarness.Run(Usings + source);
+        var (_, diagnostics, _) = GeneratorHarness.Run(Usings + source, Samples.Modeling);
         Assert.Contains(diagnostics, d => d.Id == id);
         Assert.All(diagnostics, d => Assert.Equal(id, d.Id));
         Assert.All(diagnostics, d => Assert.NotEqual(Microsoft.CodeAnalysis.Location.None, d.Location));
@@ -66,7 +73,7 @@ public class DiagnosticTests
     [Fact]
     public void Valid_sources_report_nothing()
     {
-        var (_, diagnostics, _) = GeneratorHarness.Run(Samples.Section, Samples.Model);
+        var (_, diagnostics, _) = GeneratorHarness.Run(Samples.Section, Samples.Modeling, Samples.Model);
         Assert.Empty(diagnostics);
     }
 }

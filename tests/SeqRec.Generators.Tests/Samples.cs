@@ -35,19 +35,46 @@ internal static class Samples
         }
         """;
 
+    /// <summary>Stand-ins for the SeqRec.Core types the generated catalog refers to (the tests do not load TorchSharp).</summary>
+    public const string Modeling = """
+        namespace SeqRec.Modeling;
+
+        public abstract class SequentialRecommender { }
+
+        public sealed record ModelContext(int NItems, int MaxSeqLength, int NUsers = 0);
+
+        public sealed record ModelInfo(string Id, string DisplayName, string Paper, System.Type ModelType,
+            SeqRec.Configuration.ConfigSectionInfo Config,
+            System.Func<SeqRec.Configuration.IConfigSection, ModelContext, SequentialRecommender> Create);
+        """;
+
     public const string Model = """
         using SeqRec;
+        using SeqRec.Modeling;
 
         namespace Sample;
 
-        public abstract class Recommender<TConfig> { }
-
-        public sealed class Context { }
+        [ModelCatalog]
+        public static partial class SampleModels;
 
         [Model("sample", DisplayName = "Sample Model", Paper = "Nobody, 2026")]
-        public sealed class SampleModel : Recommender<SampleConfig>
+        public sealed class SampleModel : SequentialRecommender
         {
-            public SampleModel(SampleConfig config, Context context) { }
+            public SampleModel(SampleConfig config, ModelContext context) { }
+        }
+        """;
+
+    /// <summary>A model without a declared catalog: the generator emits an internal one named after the assembly.</summary>
+    public const string ModelWithoutCatalog = """
+        using SeqRec;
+        using SeqRec.Modeling;
+
+        namespace Sample;
+
+        [Model("sample")]
+        public sealed class SampleModel : SequentialRecommender
+        {
+            public SampleModel(SampleConfig config, ModelContext context) { }
         }
         """;
 }

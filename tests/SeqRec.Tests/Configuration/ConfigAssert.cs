@@ -1,12 +1,12 @@
 using SeqRec.Configuration;
-using SeqRec.Models;
+using SeqRec.Tests.Models;
 using Xunit;
 
 namespace SeqRec.Tests.Configuration;
 
 internal static class ConfigAssert
 {
-    public static ResolvedConfig Resolve(ConfigRequest request) => ConfigResolver.Resolve(request, SeqRecModels.All);
+    public static ResolvedConfig Resolve(ConfigRequest request) => ConfigResolver.Resolve(request, TinyModels.Registry);
 
     /// <summary>Resolving fails; returns the error lines.</summary>
     public static IReadOnlyList<string> Fails(ConfigRequest request)

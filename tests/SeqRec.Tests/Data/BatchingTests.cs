@@ -1,5 +1,6 @@
 using SeqRec.Configuration;
 using SeqRec.Data;
+using SeqRec.Modeling;
 using TorchSharp;
 using Xunit;
 
@@ -34,7 +35,7 @@ public sealed class BatchingTests
         var (split, nItems) = Synthetic();
         var train = split.Train;
         var sampler = new TrainBatchSampler(train, 16, seed: 2020, nItems);
-        var batches = sampler.Epoch(0, withNegatives: false).ToList();
+        var batches = sampler.Epoch(0, BatchNeeds.None).ToList();
         try
         {
             Assert.Equal(sampler.BatchCount, batches.Count);
@@ -84,7 +85,7 @@ public sealed class BatchingTests
     private static long[] Negatives(TrainBatchSampler sampler, int epoch)
     {
         var all = new List<long>();
-        foreach (var batch in sampler.Epoch(epoch, withNegatives: true))
+        foreach (var batch in sampler.Epoch(epoch, new BatchNeeds { Negatives = true }))
         {
             using (batch) all.AddRange(batch.NegItems!.data<long>().ToArray());
         }
@@ -99,7 +100,7 @@ public sealed class BatchingTests
         var seen = new HashSet<long>();
         for (var epoch = 0; epoch < 20; epoch++)
         {
-            foreach (var batch in sampler.Epoch(epoch, withNegatives: true))
+            foreach (var batch in sampler.Epoch(epoch, new BatchNeeds { Negatives = true }))
             {
                 using (batch)
                 {

@@ -1,3 +1,4 @@
+using SeqRec.Tests.Models;
 using System.Text.Json;
 using SeqRec.Checkpoints;
 using SeqRec.Cli;
@@ -26,7 +27,7 @@ public class ReferenceWeightsTests
             Dataset = "ml-100k",
             Texts = [new ConfigText("expected.json", SeqrecConfigAsToml())],
             Sets = [$"data.data_path=\"{TestPaths.DataPath}\""],
-        }, SeqRec.Models.SeqRecModels.All);
+        }, TinyModels.Registry);
         using var experiment = Experiment.Prepare(config);
         WeightsFile.LoadInto(experiment.Model, TestPaths.E2eStateDict);
         var evaluator = experiment.CreateEvaluator();

@@ -181,7 +181,7 @@ public class EvaluatorTests(ITestOutputHelper output)
 
         using var batch = SyntheticData.EvalBatches(samples, 4096).Single();
         using var noGrad = no_grad();
-        using var scores = model.FullSortScores(batch.ItemSeq, batch.ItemSeqLen);
+        using var scores = model.FullSortScores(batch);
         clock.Restart();
         TargetRanks.FromFullScores(scores, batch.PosItems, batch.ItemSeq);
         var rankingMs = clock.Elapsed.TotalMilliseconds;

@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Evaluation;
 using SeqRec.Tests.Training;
 using Xunit;
@@ -18,10 +19,9 @@ public class TopItemsTests
     public void Top_items_skip_padding_and_order_ties_by_id()
     {
         using var model = new FixedScoresModel(Table);
-        using var seq = tensor(new long[,] { { 1, 4, 0, 0 } });
-        using var len = tensor(new long[] { 2 });
+        using var batch = OneRow();
 
-        var top = Assert.Single(TopItems.For(model, seq, len, k: 3, excludeHistory: false));
+        var top = Assert.Single(TopItems.For(model, batch, k: 3, excludeHistory: false));
 
         Assert.Equal([4, 2, 3], top.Select(t => t.Item));
         Assert.Equal(0.9f, top[0].Score);
@@ -31,11 +31,12 @@ public class TopItemsTests
     public void Top_items_can_exclude_the_history_and_return_fewer_when_items_run_out()
     {
         using var model = new FixedScoresModel(Table);
-        using var seq = tensor(new long[,] { { 1, 4, 0, 0 } });
-        using var len = tensor(new long[] { 2 });
+        using var batch = OneRow();
 
-        var top = Assert.Single(TopItems.For(model, seq, len, k: 10, excludeHistory: true));
+        var top = Assert.Single(TopItems.For(model, batch, k: 10, excludeHistory: true));
 
         Assert.Equal([2, 3], top.Select(t => t.Item));
     }
+
+    private static Batch OneRow() => new(tensor(new long[,] { { 1, 4, 0, 0 } }), tensor(new long[] { 2 }), tensor(new long[] { 0 }), [0]);
 }

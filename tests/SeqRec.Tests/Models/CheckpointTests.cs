@@ -35,8 +35,8 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(-0.67419322, weights["position_embedding.weight"].to_type(ScalarType.Float64).sum().item<double>(), 5);
         model.eval();
         using var noGrad = no_grad();
-        var (seq, len, _, _) = TinyModels.Batch(1683, 50, [50, 3]);
-        Assert.True(model.FullSortScores(seq, len).isfinite().all().item<bool>());
+        using var batch = TinyModels.Batch(1683, 50, [50, 3]);
+        Assert.True(model.FullSortScores(batch).isfinite().all().item<bool>());
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("sasrec")]
     public void SeqRec_weights_round_trip_through_safetensors_with_metadata(string modelId)
     {
-        var info = SeqRecModels.Find(modelId)!;
+        var info = TinyModels.Info(modelId);
         var context = new ModelContext(40, 9);
         using var saved = TinyModels.Create(info, context, LossType.CE, seed: 1);
         using var fresh = TinyModels.Create(info, context, LossType.CE, seed: 2);

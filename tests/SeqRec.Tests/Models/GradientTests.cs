@@ -15,11 +15,12 @@ public class GradientTests
     public void The_padding_lookup_gives_the_padding_row_no_gradient(string modelId)
     {
         // BPR never scores item 0, so any gradient on row 0 could only come through the embedding lookup of padding.
-        using var model = TinyModels.Create(SeqRecModels.Find(modelId)!, new ModelContext(NItems, Length), LossType.BPR, 5);
-        var (seq, len, pos, neg) = TinyModels.Batch(NItems, Length, [2, 6, 1, 4]);
+        using var model = (ItemEmbeddingRecommender)TinyModels.Create(TinyModels.Info(modelId), new ModelContext(NItems, Length), LossType.BPR, 5);
+        using var batch = TinyModels.Batch(NItems, Length, [2, 6, 1, 4]);
+        var seq = batch.ItemSeq;
         Assert.True(seq.eq(0).any().item<bool>(), "the batch must contain padding");
 
-        model.CalculateLoss(seq, len, pos, neg).backward();
+        model.CalculateLoss(batch).Total.backward();
 
         var grad = model.ItemEmbeddingWeight.grad!;
         Assert.Equal(0f, grad[0].abs().max().item<float>());
@@ -30,12 +31,12 @@ public class GradientTests
     public void Under_ce_the_padding_row_gets_only_its_output_score_gradient_like_the_reference()
     {
         // RecBole's CE scores every column including padding, so row 0 learns through the logits (not the lookup).
-        using var model = TinyModels.Create(SeqRecModels.Find("sasrec")!, new ModelContext(NItems, Length), LossType.CE, 5);
+        using var model = (ItemEmbeddingRecommender)TinyModels.Create(TinyModels.Info("sasrec"), new ModelContext(NItems, Length), LossType.CE, 5);
         model.eval();
-        var (seq, len, pos, _) = TinyModels.Batch(NItems, Length, [2, 6, 1, 4]);
+        using var batch = TinyModels.Batch(NItems, Length, [2, 6, 1, 4]);
 
-        var seqOutput = model.Encode(seq, len);
-        model.LossFrom(seqOutput, pos, null).backward();
+        var seqOutput = model.Forward(batch);
+        model.LossFrom(seqOutput, batch).backward();
 
         using var noGrad = no_grad();
         var logits = seqOutput.matmul(model.ItemEmbeddingWeight.t());
@@ -47,10 +48,10 @@ public class GradientTests
     [Fact]
     public void Every_parameter_of_lightsans_gets_a_gradient_including_theta()
     {
-        using var model = TinyModels.Create(SeqRecModels.Find("lightsans")!, new ModelContext(NItems, Length), LossType.CE, 5);
-        var (seq, len, pos, _) = TinyModels.Batch(NItems, Length, [2, 6, 1, 4]);
+        using var model = TinyModels.Create(TinyModels.Info("lightsans"), new ModelContext(NItems, Length), LossType.CE, 5);
+        using var batch = TinyModels.Batch(NItems, Length, [2, 6, 1, 4]);
 
-        model.CalculateLoss(seq, len, pos, null).backward();
+        model.CalculateLoss(batch).Total.backward();
 
         foreach (var (name, parameter) in model.named_parameters())
         {

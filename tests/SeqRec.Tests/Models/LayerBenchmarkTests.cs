@@ -1,4 +1,4 @@
-using SeqRec.Models.Benchmarks;
+using SeqRec.Cli.Bench;
 using Xunit;
 
 namespace SeqRec.Tests.Models;
@@ -10,7 +10,7 @@ public class LayerBenchmarkTests
     [Fact]
     public void A_case_reports_times_the_parameter_count_and_a_table_row()
     {
-        var results = Tiny.Lengths.Select(length => LayerBenchmark.RunCase("lightsans", length, Tiny)).ToList();
+        var results = Tiny.Lengths.Select(length => LayerBenchmark.RunCase(TinyModels.Registry, "lightsans", length, Tiny)).ToList();
 
         Assert.All(results, r => Assert.True(r.MedianMs > 0 && r.MinMs <= r.MedianMs && r.MedianCpuMs >= 0 && r.PeakMemoryBytes >= 0));
         // 20·64 item rows, L·64 positions, two layers of 60,992 - 2·64·(20 - 5) (k = 5), final LayerNorm 128.
@@ -24,7 +24,7 @@ public class LayerBenchmarkTests
     [Fact]
     public void An_unknown_model_is_a_user_error()
     {
-        var error = Assert.Throws<SeqRecException>(() => LayerBenchmark.RunCase("gru4rec", 8, Tiny));
+        var error = Assert.Throws<SeqRecException>(() => LayerBenchmark.RunCase(TinyModels.Registry, "gru4rec", 8, Tiny));
         Assert.Contains("unknown model 'gru4rec'", error.Message);
     }
 

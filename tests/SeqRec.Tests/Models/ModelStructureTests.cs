@@ -85,40 +85,6 @@ public class ModelStructureTests
         Assert.NotEqual(state[Theta(0, "key")].Handle, state[Theta(1, "key")].Handle);
     }
 
-    [Theory]
-    [InlineData("lightsans")]
-    [InlineData("sasrec")]
-    public void Outputs_have_the_contract_shapes(string modelId)
-    {
-        const int nItems = 25, length = 7;
-        using var model = TinyModels.Create(SeqRecModels.Find(modelId)!, new ModelContext(nItems, length), LossType.CE, 1);
-        model.eval();
-        var (seq, len, pos, _) = TinyModels.Batch(nItems, length, [7, 1, 3]);
-        using var noGrad = no_grad();
-
-        Assert.Equal([3L, 64], model.Encode(seq, len).shape);
-        Assert.Equal([3L, nItems], model.FullSortScores(seq, len).shape);
-        Assert.Equal([3L], model.Predict(seq, len, pos).shape);
-        var candidates = randint(1, nItems, [3, 5], dtype: ScalarType.Int64);
-        var some = model.Predict(seq, len, candidates);
-        Assert.Equal([3L, 5], some.shape);
-        var all = model.FullSortScores(seq, len);
-        Assert.True(all.gather(1, candidates).allclose(some, rtol: 1e-5, atol: 1e-6));
-        Assert.Equal([], model.CalculateLoss(seq, len, pos, null).shape);
-    }
-
-    [Theory]
-    [InlineData("lightsans")]
-    [InlineData("sasrec")]
-    public void Sequences_longer_than_the_position_table_are_rejected(string modelId)
-    {
-        using var model = TinyModels.Create(SeqRecModels.Find(modelId)!, new ModelContext(25, 4), LossType.CE, 1);
-        var (seq, len, _, _) = TinyModels.Batch(25, 5, [5, 2]);
-
-        var error = Assert.Throws<ArgumentException>(() => model.Encode(seq, len));
-        Assert.Contains("max_item_list_length (4), got [2, 5]", error.Message);
-    }
-
     [Fact]
     public void Sasrec_mask_is_causal_and_hides_padding_keys_with_minus_10000()
     {

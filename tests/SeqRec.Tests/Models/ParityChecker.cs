@@ -18,18 +18,17 @@ internal static class ParityChecker
     {
         var mismatches = new List<string>();
         using var scope = NewDisposeScope();
-        var itemSeq = fixture.Inputs["item_seq"].ToLong();
-        var itemSeqLen = fixture.Inputs["item_seq_len"].ToLong();
         var posItems = fixture.Inputs["pos_items"].ToLong();
-        var negItems = fixture.Inputs["neg_items"].ToLong();
+        using var batch = new SeqRec.Data.Batch(fixture.Inputs["item_seq"].ToLong(), fixture.Inputs["item_seq_len"].ToLong(), posItems,
+            [.. Enumerable.Range(0, (int)posItems.shape[0])], fixture.Inputs["neg_items"].ToLong());
 
         foreach (var lossType in new[] { LossType.CE, LossType.BPR })
         {
             using var model = Build(fixture, lossType);
             using var noGrad = no_grad();
-            var seqOutput = model.Encode(itemSeq, itemSeqLen);
-            var scores = model.FullSortScores(itemSeq, itemSeqLen);
-            var loss = model.LossFrom(seqOutput, posItems, negItems).item<float>();
+            var seqOutput = model.Forward(batch);
+            var scores = model.FullSortScores(batch);
+            var loss = model.CalculateLoss(batch).Total.item<float>();
             if (lossType == LossType.CE)
             {
                 CompareTensor(fixture, "seq_output", seqOutput, fixture.SeqOutput, mismatches);
@@ -47,7 +46,7 @@ internal static class ParityChecker
     /// <summary>The registered model named by the fixture, configured from its RecBole hyper-parameters, with its weights, in eval mode.</summary>
     public static SequentialRecommender Build(ParityFixture fixture, LossType lossType)
     {
-        var info = SeqRecModels.Find(fixture.Model) ?? throw new InvalidDataException($"{fixture.Name}: no registered model '{fixture.Model}'");
+        var info = TinyModels.Registry.Find(fixture.Model) ?? throw new InvalidDataException($"{fixture.Name}: no registered model '{fixture.Model}'");
         var errors = new ConfigErrors();
         var config = info.Config.Bind(fixture.HyperparameterTable(), errors);
         if (errors.HasErrors) throw new InvalidDataException($"{fixture.Name}: {errors}");
@@ -57,7 +56,7 @@ internal static class ParityChecker
             SasRecConfig c => c with { LossType = lossType },
             _ => throw new InvalidDataException($"{fixture.Name}: unknown config {config.GetType()}"),
         };
-        var model = (SequentialRecommender)info.Create(config, new ModelContext(fixture.NItems, fixture.MaxSeqLength));
+        var model = info.Create(config, new ModelContext(fixture.NItems, fixture.MaxSeqLength));
         using (var scope = NewDisposeScope())
         {
             var weights = fixture.StateDict.ToDictionary(p => p.Key, p => p.Value.ToFloat(), StringComparer.Ordinal);

@@ -62,8 +62,8 @@ public class RecomputedEmbeddingNormTests
             : TinyModels.LightSans(context, new LightSansConfig { HiddenDropoutProb = 0, AttnDropoutProb = 0, HiddenSize = 16, InnerSize = 32 });
         if (recompute) model.UseActivationRecomputation();
         model.train();
-        var (seq, len, pos, _) = TinyModels.Batch(30, 8, [8, 3, 5, 1, 7]);
-        using var loss = model.CalculateLoss(seq, len, pos, null);
+        using var batch = TinyModels.Batch(30, 8, [8, 3, 5, 1, 7]);
+        using var loss = model.CalculateLoss(batch).Total;
         loss.backward();
         return (loss.item<float>(), model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone()));
     }

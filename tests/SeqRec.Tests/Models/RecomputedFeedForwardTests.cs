@@ -57,9 +57,9 @@ public class RecomputedFeedForwardTests
         {
             Model = modelId,
             Sets = [$"{modelId}.num_layers={layers}", "trainer.recompute_activations=true"],
-        }, SeqRecModels.All);
+        }, TinyModels.Registry);
         Assert.True(config.Trainer.RecomputeActivations);
-        using var model = (SequentialRecommender)config.Model.Create(config.ModelConfig, new ModelContext(20, 6));
+        using var model = config.Model.Create(config.ModelConfig, new ModelContext(20, 6));
         Assert.Equal(layers, FeedForwards(model).Count());
         Assert.All(Recomputing(model), module => Assert.False(module.RecomputeActivations));
 
@@ -121,13 +121,13 @@ public class RecomputedFeedForwardTests
                 new LightSansConfig { HiddenDropoutProb = dropout, AttnDropoutProb = dropout, HiddenSize = 16, InnerSize = 32 });
         if (recompute) model.UseActivationRecomputation();
         manual_seed(99);   // the same dropout masks on both paths
-        var (seq, len, pos, _) = TinyModels.Batch(30, 8, [8, 3, 5, 1, 7]);
+        using var batch = TinyModels.Batch(30, 8, [8, 3, 5, 1, 7]);
         using var optimizer = optim.Adam(model.parameters(), lr: 0.01);
         var losses = new float[2];
         for (var step = 0; step < 2; step++)
         {
             optimizer.zero_grad();
-            using var loss = model.CalculateLoss(seq, len, pos, null);
+            using var loss = model.CalculateLoss(batch).Total;
             loss.backward();
             optimizer.step();
             losses[step] = loss.item<float>();

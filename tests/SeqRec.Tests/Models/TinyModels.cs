@@ -1,24 +1,31 @@
 using SeqRec.Configuration;
+using SeqRec.Data;
 using SeqRec.Modeling;
 using SeqRec.Models;
 using static TorchSharp.torch;
 
 namespace SeqRec.Tests.Models;
 
-/// <summary>Small models and batches for unit tests.</summary>
+/// <summary>The tests' model registry, and small models and batches for unit tests.</summary>
 internal static class TinyModels
 {
-    public static SequentialRecommender Create(ModelInfo info, ModelContext context, LossType lossType, long seed)
+    /// <summary>SeqRec's own models: the tests' composition root.</summary>
+    public static ModelRegistry Registry { get; } = SeqRecModels.Registry();
+
+    public static ModelInfo Info(string id) => Registry.Get(id);
+
+    /// <summary>Builds a registered model through its binder with its defaults, and the loss type when the model has one.</summary>
+    public static SequentialRecommender Create(ModelInfo info, ModelContext context, LossType? lossType, long seed)
     {
-        // Through the binder, so every registered model is covered without knowing its config type.
         var source = new ConfigSource("test");
         var table = new ConfigTable(source);
-        table.Set("loss_type", new ConfigScalar(lossType.ToString(), source));
+        if (lossType is { } loss && info.Config.Parameters.Any(p => p.Key == "loss_type"))
+            table.Set("loss_type", new ConfigScalar(loss.ToString(), source));
         var errors = new ConfigErrors();
         var config = info.Config.Bind(table, errors);
         if (errors.HasErrors) throw new InvalidOperationException(errors.ToString());
         manual_seed(seed);
-        return (SequentialRecommender)info.Create(config, context);
+        return info.Create(config, context);
     }
 
     public static LightSans LightSans(ModelContext context, LightSansConfig? config = null, long seed = 7)
@@ -33,8 +40,11 @@ internal static class TinyModels
         return new SasRec(config ?? new SasRecConfig(), context);
     }
 
-    /// <summary>Right-padded sequences of the given lengths over items 1..nItems-1, with targets and negatives.</summary>
-    public static (Tensor ItemSeq, Tensor ItemSeqLen, Tensor Pos, Tensor Neg) Batch(int nItems, int maxLength, int[] lengths, int seed = 3)
+    /// <summary>
+    /// Right-padded sequences of the given lengths over items 1..nItems-1, with targets, one negative per row and user
+    /// ids 1..B: every field a model can declare.
+    /// </summary>
+    public static Batch Batch(int nItems, int maxLength, int[] lengths, int seed = 3)
     {
         var random = new Random(seed);
         var seq = new long[lengths.Length * maxLength];
@@ -43,6 +53,8 @@ internal static class TinyModels
                 seq[row * maxLength + t] = random.Next(1, nItems);
         var pos = lengths.Select(_ => (long)random.Next(1, nItems)).ToArray();
         var neg = lengths.Select(_ => (long)random.Next(1, nItems)).ToArray();
-        return (tensor(seq, [lengths.Length, maxLength]), tensor(lengths.Select(l => (long)l).ToArray()), tensor(pos), tensor(neg));
+        var users = lengths.Select((_, i) => (long)(i + 1)).ToArray();
+        return new Batch(tensor(seq, [lengths.Length, maxLength]), tensor(lengths.Select(l => (long)l).ToArray()), tensor(pos),
+            [.. Enumerable.Range(0, lengths.Length)], tensor(neg), tensor(users));
     }
 }

@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace SeqRec.Tests.Training;
 /// history item) of a fixed table [rows, n_items]. Item embeddings are the identity, so full-sort scores and
 /// <c>Predict</c> both read the table through the base class's code.
 /// </summary>
-internal sealed class FixedScoresModel : SequentialRecommender
+internal sealed class FixedScoresModel : ItemEmbeddingRecommender
 {
     private readonly Tensor _table;
     private readonly Tensor _identity;
@@ -23,5 +24,5 @@ internal sealed class FixedScoresModel : SequentialRecommender
 
     public override Tensor ItemEmbeddingWeight => _identity;
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen) => _table.index_select(0, itemSeq.select(1, 0));
+    public override Tensor Forward(Batch batch) => _table.index_select(0, batch.ItemSeq.select(1, 0));
 }

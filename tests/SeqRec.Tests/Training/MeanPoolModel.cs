@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,7 +6,7 @@ using static TorchSharp.torch;
 namespace SeqRec.Tests.Training;
 
 /// <summary>A test-only recommender: mean of the history's item embeddings, dropout, one linear layer.</summary>
-internal sealed class MeanPoolModel : SequentialRecommender
+internal sealed class MeanPoolModel : ItemEmbeddingRecommender
 {
     private readonly Dropout dropout;
     private readonly Linear dense;
@@ -18,9 +19,10 @@ internal sealed class MeanPoolModel : SequentialRecommender
         RegisterComponents();
     }
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
+    public override Tensor Forward(Batch batch)
     {
         using var scope = NewDisposeScope();
+        var (itemSeq, itemSeqLen) = (batch.ItemSeq, batch.ItemSeqLen);
         var mask = itemSeq.ne(0).unsqueeze(-1).to_type(ScalarType.Float32);
         var pooled = (EmbedItems(itemSeq) * mask).sum(1) / itemSeqLen.unsqueeze(1).to_type(ScalarType.Float32);
         return dense.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();

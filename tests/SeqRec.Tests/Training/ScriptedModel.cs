@@ -1,3 +1,4 @@
+using SeqRec.Data;
 using SeqRec.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace SeqRec.Tests.Training;
 /// alone (zero gradient), so a test sets it per epoch to script the valid metric; checkpoints save it. The loss can
 /// be made NaN at a given training step.
 /// </summary>
-internal sealed class ScriptedModel : SequentialRecommender
+internal sealed class ScriptedModel : ItemEmbeddingRecommender
 {
     public const int NItems = 21;
     public const int Target = NItems - 1;
@@ -40,19 +41,19 @@ internal sealed class ScriptedModel : SequentialRecommender
 
     public override Tensor ItemEmbeddingWeight => rank;
 
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen) => zeros(itemSeq.shape[0], 1);
+    public override Tensor Forward(Batch batch) => zeros(batch.ItemSeq.shape[0], 1);
 
-    public override Tensor CalculateLoss(Tensor itemSeq, Tensor itemSeqLen, Tensor posItems, Tensor? negItems)
+    public override LossOutput CalculateLoss(Batch batch)
     {
         var step = _steps++;
         var loss = (rank * 0).sum();
         return step == _nanAtStep ? loss + float.NaN : loss;
     }
 
-    public override Tensor FullSortScores(Tensor itemSeq, Tensor itemSeqLen)
+    public override Tensor FullSortScores(Batch batch)
     {
         using var scope = NewDisposeScope();
-        var scores = arange(NItems, dtype: ScalarType.Float32).neg().unsqueeze(0).repeat(itemSeq.shape[0], 1);
+        var scores = arange(NItems, dtype: ScalarType.Float32).neg().unsqueeze(0).repeat(batch.ItemSeq.shape[0], 1);
         scores.select(1, Target).fill_(-(rank.item<float>() - 0.5f));
         return scores.MoveToOuterDisposeScope();
     }

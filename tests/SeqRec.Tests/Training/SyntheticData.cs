@@ -1,4 +1,5 @@
 using SeqRec.Data;
+using SeqRec.Modeling;
 
 namespace SeqRec.Tests.Training;
 
@@ -46,7 +47,7 @@ internal sealed class SyntheticData
 
     /// <summary>Training batches from the real sampler: shuffled by (seed, epoch), no negatives.</summary>
     public IEnumerable<Batch> TrainBatches(int epoch, int batchSize, long seed) =>
-        new TrainBatchSampler(Train, batchSize, seed, NItems).Epoch(epoch, withNegatives: false);
+        new TrainBatchSampler(Train, batchSize, seed, NItems).Epoch(epoch, BatchNeeds.None);
 
     /// <summary>Evaluation batches from the real pipeline, in sample order.</summary>
     public static IEnumerable<Batch> EvalBatches(SampleSet samples, int batchSize) => SeqRec.Data.EvalBatches.Enumerate(samples, batchSize);

@@ -99,7 +99,7 @@ public class TrainerTests
         using var model = new MeanPoolModel(data.NItems, data.MaxSeqLength, dropoutProb: 0);
         var expected = SyntheticData.EvalBatches(data.Train, 8).Sum(batch =>
         {
-            using (batch) using (var loss = model.CalculateLoss(batch.ItemSeq, batch.ItemSeqLen, batch.PosItems, null)) return (double)loss.item<float>();
+            using (batch) using (var loss = model.CalculateLoss(batch).Total) return (double)loss.item<float>();
         });
         var trainingData = TrainingHarness.Data(data, 8, 1) with { TrainBatches = _ => SyntheticData.EvalBatches(data.Train, 8) };
 

@@ -50,7 +50,7 @@ public class TrainingRunTests(ITestOutputHelper output)
         Assert.Equal(result.History[1].Loss, root.GetProperty("epochs")[1].GetProperty("loss").GetDouble());
 
         var header = ModelCheckpoint.ReadHeader(run.BestCheckpointPath);
-        Assert.Equal(new CheckpointInfo("meanpool", "synthetic", ConfigToml), header.Info);
+        Assert.Equal(new CheckpointInfo("meanpool", "synthetic", ConfigToml, $"SeqRec.Tests {typeof(MeanPoolModel).Assembly.GetName().Version}"), header.Info);
         Assert.NotEmpty(Directory.GetFiles(run.TensorBoardPath, "events.out.tfevents.*"));
         Assert.DoesNotContain(Directory.GetFiles(run.Path, "*", SearchOption.AllDirectories), f => f.Contains(AtomicFile.TempMarker));
     }

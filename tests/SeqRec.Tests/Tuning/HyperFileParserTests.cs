@@ -1,3 +1,4 @@
+using SeqRec.Tests.Models;
 using SeqRec.Tuning.Space;
 using Xunit;
 using static SeqRec.Tests.Tuning.TuningFixtures;
@@ -159,7 +160,7 @@ public class HyperFileParserTests
     {
         var point = Parse("learning_rate choice [0.001]\nnum_layers choice [2]\nhidden_act choice [relu]\n").GridPoints().Single();
         Assert.Equal(["trainer.learning_rate=0.001", "lightsans.num_layers=2", "lightsans.hidden_act=\"relu\""], point.ToOverrides());
-        var config = SeqRec.Configuration.ConfigResolver.Resolve(new SeqRec.Configuration.ConfigRequest { Model = "lightsans", Sets = point.ToOverrides() }, SeqRec.Models.SeqRecModels.All);
+        var config = SeqRec.Configuration.ConfigResolver.Resolve(new SeqRec.Configuration.ConfigRequest { Model = "lightsans", Sets = point.ToOverrides() }, TinyModels.Registry);
         Assert.Equal(0.001, config.Trainer.LearningRate);
         Assert.Equal(2, config.ModelSection<SeqRec.Models.LightSansConfig>().NumLayers);
         Assert.Equal(SeqRec.Modeling.Activation.Relu, config.ModelSection<SeqRec.Models.LightSansConfig>().HiddenAct);

@@ -1,3 +1,4 @@
+using SeqRec.Tests.Models;
 using SeqRec.Configuration;
 using SeqRec.Models;
 using SeqRec.Tuning.Engine;
@@ -58,7 +59,7 @@ public sealed class StudyRunnerTests : IDisposable
         var toml = File.ReadAllText(output.BestConfigPath);
         Assert.Contains("[trainer]\nepochs = 1\nstopping_step = 3\nlearning_rate = 0.001\n", toml, StringComparison.Ordinal);
         Assert.Contains("[lightsans]\nnum_layers = 2\nk_interests = 15\n", toml, StringComparison.Ordinal);
-        var config = ConfigResolver.Resolve(new ConfigRequest { Files = [output.BestConfigPath] }, SeqRecModels.All);
+        var config = ConfigResolver.Resolve(new ConfigRequest { Files = [output.BestConfigPath] }, TinyModels.Registry);
         Assert.Equal("lightsans", config.Model.Id);
         Assert.Equal("ml-100k", config.Data.Dataset);
         Assert.Equal((1, 3, 0.001), (config.Trainer.Epochs, config.Trainer.StoppingStep, config.Trainer.LearningRate));

@@ -1,3 +1,4 @@
+using SeqRec.Tests.Models;
 using System.CommandLine;
 using SeqRec.Cli;
 using SeqRec.Configuration;
@@ -15,7 +16,7 @@ public sealed class TuneCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static Command CreateTune(Func<TrialRunnerContext, ITrialRunner> factory) => SeqRec.Cli.Commands.TuneCommand.Create(factory);
+    private static Command CreateTune(Func<TrialRunnerContext, ITrialRunner> factory) => SeqRec.Cli.Commands.TuneCommand.Create(ModelHost.With(TinyModels.Registry), factory);
 
     private (int Code, string Out, string Err) Tune(SyntheticRunner runner, params string[] extra)
     {
@@ -49,7 +50,7 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("learning_rate=0.001, num_layers=2, k_interests=15", output, StringComparison.Ordinal);
 
         var best = Path.Combine(_dir.Path, "best.toml");
-        var config = ConfigResolver.Resolve(new ConfigRequest { Files = [best] }, SeqRecModels.All);
+        var config = ConfigResolver.Resolve(new ConfigRequest { Files = [best] }, TinyModels.Registry);
         Assert.Equal(("lightsans", "ml-100k", 1, 0.001), (config.Model.Id, config.Data.Dataset, config.Trainer.Epochs, config.Trainer.LearningRate));
         Assert.Equal(15, config.ModelSection<LightSansConfig>().KInterests);
         Assert.True(File.Exists(Path.Combine(_dir.Path, "study.csv")));
