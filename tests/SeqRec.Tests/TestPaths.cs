@@ -16,6 +16,10 @@ public static class TestPaths
     public static string ParityDir =>
         Environment.GetEnvironmentVariable("SEQREC_PARITY_DIR") is { Length: > 0 } dir ? dir : Path.Combine(SharedReference, "parity");
 
+    /// <summary>SEQREC_ZOO_PARITY_DIR, or the zoo/ folder (schema-2 fixtures) of the parity folder.</summary>
+    public static string ZooParityDir =>
+        Environment.GetEnvironmentVariable("SEQREC_ZOO_PARITY_DIR") is { Length: > 0 } dir ? dir : Path.Combine(ParityDir, "zoo");
+
     /// <summary>Reference-trained SASRec weights for ml-100k and the metrics they must give.</summary>
     public static string E2eFolder => Path.Combine(SharedReference, "e2e");
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SeqRec.Models;
 using Spectre.Console;
 
 namespace SeqRec.Cli.Commands;
@@ -12,8 +11,9 @@ internal static class ModelsCommand
         var command = new Command("models", "List the registered models.");
         command.SetAction(parse =>
         {
-            var table = new Table().AddColumns("id", "name", "paper");
-            foreach (var model in host.Registry.All) table.AddRow(Markup.Escape(model.Id), Markup.Escape(model.DisplayName), Markup.Escape(model.Paper));
+            var table = new Table().AddColumns("id", "name", "paper", "assembly");
+            foreach (var model in host.Registry.All)
+                table.AddRow(Markup.Escape(model.Id), Markup.Escape(model.DisplayName), Markup.Escape(model.Paper), Markup.Escape(model.AssemblyLabel));
             ConsoleFor.Output(parse).Write(table);
             return CliApp.Ok;
         });

@@ -1,15 +1,20 @@
+using System.Text.Json;
+using SeqRec.Parity;
 using Xunit;
 
 namespace SeqRec.Tests.Models;
 
+/// <summary>
+/// Every reference fixture of a registered model (schema 1 in SEQREC_PARITY_DIR, schema 2 in its zoo/ folder or
+/// SEQREC_ZOO_PARITY_DIR) reproduces the reference's outputs through the model contract.
+/// </summary>
 public class ParityTests
 {
+    /// <summary>Fixture files whose model is registered; fixtures of models not implemented yet are left out.</summary>
     public static TheoryData<string> Fixtures()
     {
-        var files = Directory.GetFiles(TestPaths.ParityDir, "*.json").Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new InvalidOperationException($"no parity fixtures (*.json) in {TestPaths.ParityDir}");
         var data = new TheoryData<string>();
-        foreach (var file in files) data.Add(Path.GetFileName(file));
+        foreach (var file in AllFixtureFiles().Where(f => TinyModels.Registry.Find(ModelOf(f)) is not null)) data.Add(file);
         return data;
     }
 
@@ -17,31 +22,73 @@ public class ParityTests
     [MemberData(nameof(Fixtures))]
     public void Model_reproduces_the_reference_outputs(string fixtureFile)
     {
-        var fixture = ParityFixture.Load(Path.Combine(TestPaths.ParityDir, fixtureFile));
-        var mismatches = ParityChecker.Compare(fixture);
-        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+        var result = ParityCheck.Run(ParityFixture.Load(fixtureFile), TinyModels.Registry);
+
+        Assert.Equal(ParityStatus.Passed, result.Status);
+        Assert.Null(result.Error);
+        Assert.Contains(result.Comparisons, c => c.Output == "forward");
+        Assert.Contains(result.Comparisons, c => c.Output == "full_sort_scores");
+        Assert.Contains(result.Comparisons, c => c.Output.StartsWith("loss[", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_perturbed_expected_value_is_reported_with_the_fixture_and_tensor_names()
+    public void Every_registered_model_has_a_reference_fixture()
+    {
+        var covered = AllFixtureFiles().Select(ModelOf).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.All(TinyModels.Registry.All, m => Assert.True(covered.Contains(m.Id), $"{m.Id} has no parity fixture in {TestPaths.ParityDir} or {TestPaths.ZooParityDir}"));
+    }
+
+    [Fact]
+    public void A_perturbed_expected_value_is_reported_with_the_output_and_position()
     {
         var file = Directory.GetFiles(TestPaths.ParityDir, "*.json").Order(StringComparer.Ordinal).First();
         var fixture = ParityFixture.Load(file);
-        Assert.Empty(ParityChecker.Compare(fixture));
+        Assert.Equal(ParityStatus.Passed, ParityCheck.Run(fixture, TinyModels.Registry).Status);
 
-        fixture.SeqOutput.Data[3] += 1e-4;
-        var perturbedLoss = new ParityFixture
+        fixture.Forward.Data[3] += 1e-4;
+        var perturbed = new ParityFixture
         {
-            Name = fixture.Name, Model = fixture.Model, Hyperparameters = fixture.Hyperparameters, NItems = fixture.NItems,
-            MaxSeqLength = fixture.MaxSeqLength, StateDict = fixture.StateDict, Inputs = fixture.Inputs,
-            SeqOutput = fixture.SeqOutput, FullSortScores = fixture.FullSortScores,
-            CeLoss = fixture.CeLoss * (1 + 1e-4), BprLoss = fixture.BprLoss,
+            Name = fixture.Name, Schema = fixture.Schema, Model = fixture.Model, Hyperparameters = fixture.Hyperparameters,
+            NItems = fixture.NItems, MaxSeqLength = fixture.MaxSeqLength, StateDict = fixture.StateDict, Inputs = fixture.Inputs,
+            Forward = fixture.Forward, FullSortScores = fixture.FullSortScores,
+            Losses = fixture.Losses.ToDictionary(l => l.Key, l => l.Key == "CE" ? l.Value * (1 + 1e-4) : l.Value),
         };
 
-        var mismatches = ParityChecker.Compare(perturbedLoss);
+        var result = ParityCheck.Run(perturbed, TinyModels.Registry);
 
-        Assert.Equal(2, mismatches.Count);
-        Assert.Contains(mismatches, m => m.StartsWith($"{fixture.Name}: seq_output", StringComparison.Ordinal) && m.Contains("flat index 3"));
-        Assert.Contains(mismatches, m => m.StartsWith($"{fixture.Name}: ce_loss", StringComparison.Ordinal));
+        Assert.Equal(ParityStatus.Failed, result.Status);
+        var failed = result.Comparisons.Where(c => !c.Passed).ToList();
+        Assert.Equal(["forward", "loss[CE]"], failed.Select(c => c.Output));
+        Assert.Contains("flat index 3", failed[0].Detail);
+    }
+
+    [Fact]
+    public void A_fixture_of_an_unregistered_model_is_reported_as_such()
+    {
+        var file = Directory.GetFiles(TestPaths.ParityDir, "*.json").Order(StringComparer.Ordinal).First();
+        var fixture = ParityFixture.Load(file);
+
+        var result = ParityCheck.Run(fixture, SeqRec.Modeling.ModelRegistry.Empty);
+
+        Assert.Equal(ParityStatus.NotRegistered, result.Status);
+        Assert.Empty(result.Comparisons);
+    }
+
+    private static IEnumerable<string> AllFixtureFiles()
+    {
+        var files = new[] { TestPaths.ParityDir, TestPaths.ZooParityDir }
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.GetFiles(d, "*.json"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0) throw new InvalidOperationException($"no parity fixtures (*.json) in {TestPaths.ParityDir} or {TestPaths.ZooParityDir}");
+        return files;
+    }
+
+    private static string ModelOf(string file)
+    {
+        using var stream = File.OpenRead(file);
+        using var document = JsonDocument.Parse(stream);
+        return document.RootElement.GetProperty("model").GetString()!;
     }
 }

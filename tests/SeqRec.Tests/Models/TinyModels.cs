@@ -15,12 +15,16 @@ internal static class TinyModels
     public static ModelInfo Info(string id) => Registry.Get(id);
 
     /// <summary>Builds a registered model through its binder with its defaults, and the loss type when the model has one.</summary>
-    public static SequentialRecommender Create(ModelInfo info, ModelContext context, LossType? lossType, long seed)
+    public static SequentialRecommender Create(ModelInfo info, ModelContext context, LossType? lossType, long seed) =>
+        Create(info, context, lossType?.ToString(), seed);
+
+    /// <summary>As above, with the loss type as the configuration spells it (<c>CE</c>, <c>BPR</c>, a model's own).</summary>
+    public static SequentialRecommender Create(ModelInfo info, ModelContext context, string? lossType, long seed)
     {
         var source = new ConfigSource("test");
         var table = new ConfigTable(source);
-        if (lossType is { } loss && info.Config.Parameters.Any(p => p.Key == "loss_type"))
-            table.Set("loss_type", new ConfigScalar(loss.ToString(), source));
+        if (lossType is not null && info.Config.Parameters.Any(p => p.Key == "loss_type"))
+            table.Set("loss_type", new ConfigScalar(lossType, source));
         var errors = new ConfigErrors();
         var config = info.Config.Bind(table, errors);
         if (errors.HasErrors) throw new InvalidOperationException(errors.ToString());
