@@ -7,7 +7,7 @@ namespace SeqRec.Cli;
 /// <summary>
 /// The models of one <c>seqrec</c> invocation: SeqRec's own plus the plugins named by <c>SEQREC_PLUGINS</c> and
 /// <c>--plugin</c>. <see cref="CliApp"/> loads them once after parsing, before any command runs, and hands this object
-/// to every command; child processes (benchmark points, layer cases) inherit the plugin list through the variable.
+/// to every command; commands that start child processes (benchmark points, layer cases) pass <see cref="PluginPaths"/> on.
 /// </summary>
 internal sealed class ModelHost
 {
@@ -23,6 +23,12 @@ internal sealed class ModelHost
 
     private ModelRegistry? _registry;
 
+    /// <summary>The loaded plugins' full paths.</summary>
+    public IReadOnlyList<string> PluginPaths { get; private set; } = [];
+
+    /// <summary><c>--plugin</c> arguments for a child <c>seqrec</c> that must see the same models.</summary>
+    public IEnumerable<string> PluginArguments => PluginPaths.SelectMany(p => new[] { "--plugin", p });
+
     /// <summary>The registry of this invocation.</summary>
     public ModelRegistry Registry => _registry ?? throw new InvalidOperationException("the models are loaded before a command runs");
 
@@ -35,7 +41,7 @@ internal sealed class ModelHost
             .Distinct(StringComparer.Ordinal)
             .ToList();
         _registry = SeqRecModels.Registry(paths);
-        if (paths.Count > 0) Environment.SetEnvironmentVariable(PluginsVariable, string.Join(Path.PathSeparator, paths));
+        PluginPaths = paths;
     }
 
     /// <summary>A host with a given registry (tests).</summary>

@@ -16,7 +16,8 @@ internal sealed record CompareRequest(
     IReadOnlyList<string> ConfigFiles,
     IReadOnlyList<string> Sets,
     string OutputFolder,
-    string? DataPath);
+    string? DataPath,
+    IReadOnlyList<string> PluginArguments);
 
 /// <summary>
 /// Runs every (model, length) point of a comparison in its own <c>seqrec bench point</c> process, so each peak
@@ -81,6 +82,7 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
 
     private IEnumerable<string> PointArguments(string model, int length, string output)
     {
+        foreach (var argument in request.PluginArguments) yield return argument;
         yield return "bench";
         yield return "point";
         yield return "--model";

@@ -87,7 +87,8 @@ internal static class BenchCommand
                 baseRequest.Files,
                 sets,
                 Path.GetFullPath(folder),
-                dataPath);
+                dataPath,
+                [.. host.PluginArguments]);
             console.WriteLine(AllocatorRelauncher.Describe());
             var points = new CompareRunner(request, parse.InvocationConfiguration.Output).Run();
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using SeqRec.Cli.Bench;
 
 namespace SeqRec.Cli.Commands;
@@ -48,7 +47,7 @@ internal static class BenchLayersCommand
                 return 0;
             }
 
-            var results = LayerBenchmark.RunIsolated(host.Registry, options, SelfCommand(),
+            var results = LayerBenchmark.RunIsolated(host.Registry, options, SelfCommand(host),
                 r => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Model} L={r.Length}: {r.MedianMs:F1} ms, {r.PeakMemoryBytes / 1048576.0:F0} MiB")));
             Console.Write(LayerBenchmark.FormatTable(results));
             if (parseResult.GetValue(json) is { } file)
@@ -59,12 +58,10 @@ internal static class BenchLayersCommand
     }
 
     // This executable again (through the dotnet host when started as `dotnet seqrec.dll`), down to `bench layers`.
-    private static (string, IReadOnlyList<string>) SelfCommand()
+    private static (string, IReadOnlyList<string>) SelfCommand(ModelHost host)
     {
-        var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the running executable");
-        var host = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        var entry = Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("cannot locate the entry assembly");
-        return host ? (process, [entry, "bench", "layers"]) : (process, ["bench", "layers"]);
+        var start = SelfInvocation.StartInfo();
+        return (start.FileName, [.. start.ArgumentList, .. host.PluginArguments, "bench", "layers"]);
     }
 
     private static List<string> ParseList(string text) =>

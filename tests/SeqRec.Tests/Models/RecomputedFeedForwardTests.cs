@@ -28,7 +28,9 @@ public class RecomputedFeedForwardTests
         {
             var actual = recomputedGrads[name];
             Assert.True(actual.abs().sum().item<float>() > 0, $"{name}: zero gradient");
-            Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-7),
+            // Blocks accumulate the parameter gradients over rows in another order than one big matmul, so sums of
+            // about 1e-2 differ in their last float32 bits (3.6e-7 seen on an AMD EPYC); a wrong gradient is off by far more.
+            Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6),
                 $"{name}: max difference {(actual - expected).abs().max().item<float>()}");
         }
     }
