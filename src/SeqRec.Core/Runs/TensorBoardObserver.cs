@@ -16,6 +16,8 @@ public sealed class TensorBoardObserver(string logDirectory) : ITrainingObserver
     public void EpochTrained(EpochRecord record)
     {
         _writer.add_scalar("train/loss", (float)record.Loss, record.Epoch);
+        foreach (var (name, value) in record.LossParts ?? new Dictionary<string, double>())
+            _writer.add_scalar($"train/loss_{name}", (float)value, record.Epoch);
         _writer.add_scalar("train/samples_per_second", (float)record.SamplesPerSecond, record.Epoch);
     }
 

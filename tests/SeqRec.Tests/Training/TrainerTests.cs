@@ -18,6 +18,25 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Named_loss_parts_are_summed_per_epoch_beside_the_total()
+    {
+        using var harness = new TrainingHarness();
+        var data = SyntheticData.Create(users: 30, nItems: 20);
+        manual_seed(4);
+        using var model = new MeanPoolModel(data.NItems, data.MaxSeqLength, dropoutProb: 0, regWeight: 0.5);
+        var trainer = new Trainer(model, new TrainerConfig { Epochs = 2 }, TrainingHarness.Evaluator());
+
+        var result = trainer.Fit(TrainingHarness.Data(data, batchSize: 16, seed: 1), harness.Outputs());
+
+        Assert.All(result.History, epoch =>
+        {
+            Assert.Equal(["main", "reg"], epoch.LossParts!.Keys);
+            Assert.True(epoch.LossParts["reg"] > 0);
+            Assert.Equal(epoch.Loss, epoch.LossParts["main"] + epoch.LossParts["reg"], 4);
+        });
+    }
+
+    [Fact]
     public void Early_stopping_counts_ties_and_stops_after_stopping_step_plus_one_evaluations_without_improvement()
     {
         using var harness = new TrainingHarness();
