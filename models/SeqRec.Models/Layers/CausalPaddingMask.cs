@@ -1,5 +1,6 @@
 using SeqRec.Modeling;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Models.Layers;
 

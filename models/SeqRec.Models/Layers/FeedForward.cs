@@ -1,6 +1,7 @@
 using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Models.Layers;
 
@@ -21,7 +22,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     private readonly Linear dense_1;
     private readonly Linear dense_2;
     private readonly LayerNorm LayerNorm;
-    private readonly FastDropout dropout;
+    private readonly HashedDropout dropout;
     private readonly Activation _activation;
 
     public FeedForward(int hiddenSize, int innerSize, double hiddenDropoutProb, Activation hiddenAct, double layerNormEps)
@@ -30,7 +31,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
         dense_1 = nn.Linear(hiddenSize, innerSize);
         dense_2 = nn.Linear(innerSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        dropout = new FastDropout(hiddenDropoutProb);
+        dropout = new HashedDropout(hiddenDropoutProb);
         _activation = hiddenAct;
         RegisterComponents();
     }
@@ -80,7 +81,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
         return output.view(input.shape).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The sublayer on rows, with the dropout given by its byte mask (applied as <see cref="FastDropout"/> applies it, bit for bit).</summary>
+    /// <summary>The sublayer on rows, with the dropout given by its byte mask (applied as <see cref="HashedDropout"/> applies it, bit for bit).</summary>
     private Tensor Sublayer(Tensor rows, Tensor? keep, double keptScale)
     {
         var hidden = dense_2.call(Activations.Apply(_activation, dense_1.call(rows)));

@@ -1,6 +1,7 @@
 using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Models.Layers;
 
@@ -31,8 +32,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     private readonly LayerNorm pos_ln;
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
-    private readonly FastDropout attn_dropout;
-    private readonly FastDropout out_dropout;
+    private readonly HashedDropout attn_dropout;
+    private readonly HashedDropout out_dropout;
     private readonly int _heads;
     private readonly double _scoreScale;
     private readonly double _positionQueryScale;
@@ -56,8 +57,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
         pos_ln = nn.LayerNorm(hiddenSize, layerNormEps);
         dense = nn.Linear(hiddenSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        attn_dropout = new FastDropout(attnDropoutProb);
-        out_dropout = new FastDropout(hiddenDropoutProb);
+        attn_dropout = new HashedDropout(attnDropoutProb);
+        out_dropout = new HashedDropout(hiddenDropoutProb);
         RegisterComponents();
     }
 
@@ -156,7 +157,7 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
         return list.Count - 1;
     }
 
-    /// <summary>Dropout by a mask drawn beforehand (as <see cref="FastDropout"/> applies it), or none.</summary>
+    /// <summary>Dropout by a mask drawn beforehand (as <see cref="HashedDropout"/> applies it), or none.</summary>
     private static Tensor Dropped(Tensor x, (Tensor Keep, double Scale)? dropout) =>
         dropout is { } d ? x.mul(d.Keep).mul_(d.Scale) : x;
 

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Models.Layers;
 
@@ -19,8 +20,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     private readonly Linear value;
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
-    private readonly FastDropout attn_dropout;
-    private readonly FastDropout out_dropout;
+    private readonly HashedDropout attn_dropout;
+    private readonly HashedDropout out_dropout;
     private readonly int _heads;
     private readonly double _attnDropoutProb;
     private readonly double _scale;
@@ -33,13 +34,13 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
         _heads = nHeads;
         _attnDropoutProb = attnDropoutProb;
         _scale = 1.0 / Math.Sqrt(hiddenSize / nHeads);
-        attn_dropout = new FastDropout(attnDropoutProb);
+        attn_dropout = new HashedDropout(attnDropoutProb);
         query = nn.Linear(hiddenSize, hiddenSize);
         key = nn.Linear(hiddenSize, hiddenSize);
         value = nn.Linear(hiddenSize, hiddenSize);
         dense = nn.Linear(hiddenSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        out_dropout = new FastDropout(hiddenDropoutProb);
+        out_dropout = new HashedDropout(hiddenDropoutProb);
         RegisterComponents();
     }
 
@@ -106,7 +107,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     /// <summary>One head's dropout(softmax(q·kᵀ·scale + mask))·v; the probabilities come from one fused node.</summary>
     private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
     {
-        using var dropped = AttentionProbabilities.Apply(q, k, mask, _scale, attn_dropout.NextDraw());
+        using var dropped = AttentionProbabilities.Apply(q, k, mask.Key, mask.QueryPositions, _scale, attn_dropout.NextDraw());
         return dropped.bmm(v);
     }
 }

@@ -3,6 +3,7 @@ using SeqRec.Modeling;
 using SeqRec.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Models;
 
@@ -16,7 +17,7 @@ public sealed class LightSans : ItemEmbeddingRecommender
     private readonly Embedding position_embedding;
     private readonly LightTransformerEncoder trm_encoder;
     private readonly LayerNorm LayerNorm;
-    private readonly FastDropout dropout;
+    private readonly HashedDropout dropout;
     private readonly double _layerNormEps;
 
     public LightSans(LightSansConfig config, ModelContext context)
@@ -26,7 +27,7 @@ public sealed class LightSans : ItemEmbeddingRecommender
         trm_encoder = new LightTransformerEncoder(config.NumLayers, config.NHeads, config.KInterests, config.HiddenSize,
             config.InnerSize, config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = new FastDropout(config.HiddenDropoutProb);
+        dropout = new HashedDropout(config.HiddenDropoutProb);
         _layerNormEps = config.LayerNormEps;
         RegisterComponents();
         InitializeWeights(config.InitializerRange);

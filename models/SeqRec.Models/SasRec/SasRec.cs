@@ -4,6 +4,7 @@ using SeqRec.Models.Layers;
 using TorchSharp.Modules;
 using TransformerEncoder = SeqRec.Models.Layers.TransformerEncoder;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Models;
 
@@ -17,7 +18,7 @@ public sealed class SasRec : ItemEmbeddingRecommender
     private readonly Embedding position_embedding;
     private readonly TransformerEncoder trm_encoder;
     private readonly LayerNorm LayerNorm;
-    private readonly FastDropout dropout;
+    private readonly HashedDropout dropout;
     private readonly double _layerNormEps;
 
     public SasRec(SasRecConfig config, ModelContext context)
@@ -27,7 +28,7 @@ public sealed class SasRec : ItemEmbeddingRecommender
         trm_encoder = new TransformerEncoder(config.NumLayers, config.NHeads, config.HiddenSize, config.InnerSize,
             config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = new FastDropout(config.HiddenDropoutProb);
+        dropout = new HashedDropout(config.HiddenDropoutProb);
         _layerNormEps = config.LayerNormEps;
         RegisterComponents();
         InitializeWeights(config.InitializerRange);

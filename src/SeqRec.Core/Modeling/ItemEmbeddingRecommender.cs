@@ -2,6 +2,7 @@ using SeqRec.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Modeling;
 

@@ -1,6 +1,7 @@
 using SeqRec.Models.Layers;
 using Xunit;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Tests.Models;
 
@@ -36,11 +37,11 @@ public class AttentionProbabilitiesTests
         var keys = randn(Batch, length, HeadSize).requires_grad_();
         var upstream = randn(Batch, queries.shape[1], length);
         var scale = 1 / Math.Sqrt(HeadSize);
-        using var dropout = new FastDropout(p);
+        using var dropout = new HashedDropout(p);
         dropout.train();
 
         manual_seed(8);
-        var fused = AttentionProbabilities.Apply(queries, keys, mask, scale, dropout.NextDraw());
+        var fused = AttentionProbabilities.Apply(queries, keys, mask.Key, mask.QueryPositions, scale, dropout.NextDraw());
         fused.mul(upstream).sum().backward();
         var (fusedQueries, fusedKeys) = (queries.grad!.clone(), keys.grad!.clone());
         queries.grad!.zero_();

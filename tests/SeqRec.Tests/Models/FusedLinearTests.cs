@@ -2,6 +2,7 @@ using SeqRec.Models.Layers;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Tests.Models;
 

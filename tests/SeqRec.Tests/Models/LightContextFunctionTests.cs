@@ -1,6 +1,7 @@
 using SeqRec.Models.Layers;
 using Xunit;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Tests.Models;
 

@@ -2,6 +2,7 @@ using SeqRec.Modeling;
 using SeqRec.Models;
 using Xunit;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Tests.Models;
 

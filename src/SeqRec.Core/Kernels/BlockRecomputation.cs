@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SeqRec.Modeling;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// A computation over a batch whose rows are independent, run a block of rows at a time as one autograd node that
@@ -20,7 +20,7 @@ namespace SeqRec.Modeling;
 /// again and must get the same values. Gradients equal plain autograd's up to float summation order (shared gradients are summed block by block).
 /// </para>
 /// </remarks>
-public sealed class BlockRecomputation : ScopedFunction<BlockRecomputation>
+internal sealed class BlockRecomputation : ScopedFunction<BlockRecomputation>
 {
     /// <summary>Computes one block's output rows from the block's slice of the blocked inputs and the shared inputs.</summary>
     public delegate Tensor BlockFunction(IReadOnlyList<Tensor> blocked, IReadOnlyList<Tensor> shared);

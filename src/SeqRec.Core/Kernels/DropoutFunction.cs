@@ -1,7 +1,6 @@
-using SeqRec.Modeling;
 using static TorchSharp.torch;
 
-namespace SeqRec.Models.Layers;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// Dropout as one autograd node over a contiguous CPU float32 tensor: forward draws the byte mask and applies it in one

@@ -2,11 +2,12 @@ using SeqRec.Models.Layers;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using SeqRec.Kernels;
 
 namespace SeqRec.Tests.Models;
 
 [Collection(TorchGlobalRandomCollection.Name)]
-public class FastDropoutTests
+public class HashedDropoutTests
 {
     [Theory]
     [InlineData(0.5)]
@@ -15,7 +16,7 @@ public class FastDropoutTests
     public void Keeps_each_element_with_probability_one_minus_p_and_rescales(double p)
     {
         const int count = 400_001;
-        using var dropout = new FastDropout(p);
+        using var dropout = new HashedDropout(p);
         dropout.train();
         torch.manual_seed(17);
         using var input = ones(count);
@@ -33,7 +34,7 @@ public class FastDropoutTests
     [Fact]
     public void The_same_seed_gives_the_same_mask_and_another_seed_another()
     {
-        using var dropout = new FastDropout(0.5);
+        using var dropout = new HashedDropout(0.5);
         dropout.train();
         using var input = ones(10_000);
         float[] Draw(long seed)
@@ -51,7 +52,7 @@ public class FastDropoutTests
     {
         // Chunks of 64 Ki elements get their own keys and eight lanes are hashed at once: a key or lane reused by
         // mistake would make rows (or neighbours) agree far more often than the 50% that independence gives.
-        using var dropout = new FastDropout(0.5);
+        using var dropout = new HashedDropout(0.5);
         torch.manual_seed(3);
         using var keep = dropout.KeepMask([4, 1 << 16], CPU);
         var rows = Enumerable.Range(0, 4).Select(r => keep[r].data<byte>().ToArray()).ToArray();
@@ -65,7 +66,7 @@ public class FastDropoutTests
     [Fact]
     public void Evaluation_is_the_identity_and_gradients_flow_through_kept_elements_only()
     {
-        using var dropout = new FastDropout(0.5);
+        using var dropout = new HashedDropout(0.5);
         using var input = ones(1000, requires_grad: true);
         dropout.eval();
         using (var same = dropout.call(input)) Assert.Equal(1000f, same.sum().item<float>());
@@ -85,7 +86,7 @@ public class FastDropoutTests
     {
         // 2·64 Ki + 37 elements: two full chunks and a tail shorter than one vector step.
         const int count = 2 * (1 << 16) + 37;
-        using var dropout = new FastDropout(0.3);
+        using var dropout = new HashedDropout(0.3);
         dropout.train();
         torch.manual_seed(11);
         using var values = randn(count);
@@ -111,7 +112,7 @@ public class FastDropoutTests
     public void In_place_dropout_of_values_another_node_saved_fails_in_backward()
     {
         // softmax keeps its output for backward: overwriting it must be an autograd error, not a wrong gradient.
-        using var dropout = new FastDropout(0.5);
+        using var dropout = new HashedDropout(0.5);
         dropout.train();
         using var logits = randn(64, 8, requires_grad: true);
         using var probs = logits.softmax(-1);

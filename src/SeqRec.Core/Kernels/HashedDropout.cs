@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SeqRec.Models.Layers;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// Dropout with the usual semantics (in training, each element is kept with probability 1 - p and scaled by
@@ -16,11 +16,11 @@ namespace SeqRec.Models.Layers;
 /// <c>torch.manual_seed</c> and the RNG state saved for <c>--resume</c> determine every mask, as with nn.Dropout. The
 /// masks differ from libtorch's own, which only matters for bit-identical comparisons with another framework's training.
 /// </remarks>
-public sealed class FastDropout : nn.Module<Tensor, Tensor>
+internal sealed class HashedDropout : nn.Module<Tensor, Tensor>
 {
     private readonly double _p;
 
-    public FastDropout(double p) : base(nameof(FastDropout))
+    public HashedDropout(double p) : base(nameof(HashedDropout))
     {
         if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
         _p = p;

@@ -1,7 +1,6 @@
-using SeqRec.Modeling;
 using static TorchSharp.torch;
 
-namespace SeqRec.Models.Layers;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// LightSANs' attention context, both terms at once, [B, L, h, dh]:

@@ -1,7 +1,7 @@
-namespace SeqRec.Modeling;
+namespace SeqRec.Kernels;
 
 /// <summary>Splits a leading axis of <c>count</c> rows into consecutive blocks of at most <c>perBlock</c> rows.</summary>
-public static class RowBlocks
+internal static class RowBlocks
 {
     public static IEnumerable<(long Start, long Count)> Of(long count, long perBlock)
     {

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SeqRec.Modeling;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// <c>LayerNorm(item_emb[itemSeq] + positions)</c> (positions optional) as one autograd node that keeps only the item
@@ -74,7 +74,7 @@ internal sealed class RecomputedEmbeddingNorm : ScopedFunction<RecomputedEmbeddi
             gradNormWeight.add_(grads[^2]);
             gradNormBias.add_(grads[^1]);
         }
-        gradWeight[SequentialRecommender.PaddingId].zero_();
+        gradWeight[Modeling.SequentialRecommender.PaddingId].zero_();
         return [null, gradWeight, gradPositions, gradNormWeight, gradNormBias, null];
     }
 

@@ -1,4 +1,4 @@
-namespace SeqRec.Models.Layers;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// One dropout mask, by its stream rather than its bytes: element i is multiplied by

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SeqRec.Modeling;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// Hands the gradients of a custom autograd node's <c>backward</c> back to libtorch and lets go of them as soon as it
@@ -15,7 +15,7 @@ namespace SeqRec.Modeling;
 /// references, so disposing our wrappers then frees nothing libtorch still uses. The autograd engine runs CPU nodes on
 /// one thread, and the list is per thread. Whatever is still held when the step ends goes with the step's scope.
 /// </remarks>
-public static class ReturnedGradients
+internal static class ReturnedGradients
 {
     [ThreadStatic] private static List<Tensor>? handedBack;
 

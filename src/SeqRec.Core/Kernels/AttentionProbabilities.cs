@@ -1,7 +1,6 @@
-using SeqRec.Modeling;
 using static TorchSharp.torch;
 
-namespace SeqRec.Models.Layers;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// One head's attention probabilities as SASRec trains them, <c>dropout(softmax(q·kᵀ·scale + mask))</c> [B, Lq, L]
@@ -12,17 +11,19 @@ namespace SeqRec.Models.Layers;
 /// mask, dropped probabilities) and ran a memory-bound pass for each (<see cref="MaskedSoftmaxKernels"/>). Here the
 /// scores never leave this node: forward overwrites them with the probabilities, which is all backward keeps besides
 /// q and k; the dropout mask is drawn again from its stream (<see cref="DropoutDraw"/>) instead of stored. Same
-/// function as the reference up to float rounding, and the same dropout mask as <see cref="FastDropout"/> would draw.
+/// function as the reference up to float rounding, and the same dropout mask as <see cref="HashedDropout"/> would draw.
 /// </remarks>
 internal sealed class AttentionProbabilities : ScopedFunction<AttentionProbabilities>
 {
     public override string Name => nameof(AttentionProbabilities);
 
     /// <param name="dropout">The attention dropout's mask, or null for none.</param>
-    public static Tensor Apply(Tensor queries, Tensor keys, CausalPaddingMask mask, double scale, DropoutDraw? dropout)
+    /// <param name="keyBias">The key-padding bias [B, L] (0 visible, -10000 hidden).</param>
+    /// <param name="queryPositions">Each query row's position [B, Lq] when the queries are a subset of rows; null when all are.</param>
+    public static Tensor Apply(Tensor queries, Tensor keys, Tensor keyBias, Tensor? queryPositions, double scale, DropoutDraw? dropout)
     {
         using var none = empty(0, ScalarType.Int64);
-        return apply(queries, keys, mask.Key, mask.QueryPositions ?? none, new Settings((float)scale, dropout));
+        return apply(queries, keys, keyBias, queryPositions ?? none, new Settings((float)scale, dropout));
     }
 
     private sealed record Settings(float Scale, DropoutDraw? Dropout);

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SeqRec.Modeling;
+namespace SeqRec.Kernels;
 
 /// <summary>
 /// A custom autograd node (one output) whose backward keeps nothing alive past its work: the incoming gradient and the
@@ -11,7 +11,7 @@ namespace SeqRec.Modeling;
 /// Left to the step's dispose scope, each of those would stay alive until the step ended: at long sequences, several
 /// [B, L, d] tensors per node.
 /// </remarks>
-public abstract class ScopedFunction<T> : autograd.SingleTensorFunction<T> where T : ScopedFunction<T>, new()
+internal abstract class ScopedFunction<T> : autograd.SingleTensorFunction<T> where T : ScopedFunction<T>, new()
 {
     public sealed override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {

@@ -2,10 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
-namespace SeqRec.Models.Layers;
+namespace SeqRec.Kernels;
 
 /// <summary>
-/// The CPU loops behind <see cref="FastDropout"/>: draw the keep mask and apply it in one pass over memory, and apply a
+/// The CPU loops behind <see cref="HashedDropout"/>: draw the keep mask and apply it in one pass over memory, and apply a
 /// saved mask to a gradient in one pass (libtorch's float × uint8 multiply, then the rescale, took two passes and two
 /// output tensors each way).
 /// </summary>
