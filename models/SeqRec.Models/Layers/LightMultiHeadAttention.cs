@@ -20,7 +20,7 @@ namespace SeqRec.Models.Layers;
 /// pass), so nothing [B, h, L, L] is ever built (a broadcasting matmul of [1, h, L, L] with [B, h, L, dh] would expand
 /// and copy the position matrix per row). State-dict names and parameters are the reference's.
 /// </remarks>
-public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>, IRecomputesActivations
+public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>, IRecomputesActivations, ISelectsKernels
 {
     private readonly Linear query;
     private readonly Linear key;
@@ -76,9 +76,13 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     /// <summary>The block's final LayerNorm (state-dict name <c>LayerNorm</c>).</summary>
     internal LayerNorm OutputNorm => LayerNorm;
 
+    /// <summary>Plain: <see cref="PlainBeforeNorm"/>, and <see cref="ForwardAt"/> gathers rows of the full output.</summary>
+    public KernelChoice Kernels { get; set; }
+
     /// <summary>The block without its final LayerNorm (<see cref="OutputNorm"/>), for a next block that applies it itself.</summary>
     public Tensor ForwardBeforeNorm(Tensor input, Tensor positionEmbedding)
     {
+        if (Kernels == KernelChoice.Plain) return PlainBeforeNorm(input, positionEmbedding);
         using var scope = NewDisposeScope();
         var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
         var itemProbs = ItemProbs(input, keyInterests);
@@ -105,6 +109,8 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     {
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
+        if (Kernels == KernelChoice.Plain)
+            return forward(input, positionEmbedding).gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden)).MoveToOuterDisposeScope();
         var positionProbs = PositionProbs(positionEmbedding);
         var itemDropout = attn_dropout.DrawMask([batch, _heads, 1, attpooling_key.Interests], input.device);
         var outputDropout = out_dropout.DrawMask([batch, 1, hidden], input.device);
@@ -127,6 +133,24 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     internal long RecomputeBlockElements { get; set; } = 1 << 22;
 
     public bool RecomputeActivations { get; set; }
+
+    /// <summary>
+    /// The layer as RecBole writes it, before the closing LayerNorm: queries against the k pooled key interests (softmax
+    /// over the query axis) applied to the pooled value interests, plus the position attention applied to every value.
+    /// </summary>
+    private Tensor PlainBeforeNorm(Tensor input, Tensor positionEmbedding)
+    {
+        using var scope = NewDisposeScope();
+        var mixedValue = value.call(input);
+        var queryLayer = Heads.Split(query.call(input), _heads);                                      // [B, h, L, dh]
+        var keyLayer = Heads.Split(attpooling_key.call(key.call(input)), _heads);                      // [B, h, k, dh]
+        var valueLayer = Heads.Split(attpooling_value.call(mixedValue), _heads);                      // [B, h, k, dh]
+        var scores = queryLayer.matmul(keyLayer.transpose(-1, -2)).div(_scoreScale);
+        var itemContext = attn_dropout.call(scores.softmax(-2)).matmul(valueLayer);                   // [B, h, L, dh]
+        var positionContext = PositionProbs(positionEmbedding).matmul(Heads.Split(mixedValue, _heads)); // [B, h, L, dh]
+        var hidden = out_dropout.call(dense.call(Heads.Merge(itemContext.add(positionContext))));
+        return hidden.add(input).MoveToOuterDisposeScope();
+    }
 
     /// <summary><see cref="ForwardAt"/>'s arithmetic, with the dropout masks given.</summary>
     private Tensor RowsOf(Tensor input, Tensor rows, Tensor positionProbs, (Tensor Keep, double Scale)? itemDropout,

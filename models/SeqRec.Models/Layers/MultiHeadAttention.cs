@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using SeqRec.Kernels;
@@ -13,7 +14,7 @@ namespace SeqRec.Models.Layers;
 /// per-element Bernoulli dropout. Queries, keys and values that read
 /// the same rows are projected by one GEMM (<see cref="FusedLinear"/>), and attention runs head by head.
 /// </summary>
-public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Tensor>
+public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Tensor>, ISelectsKernels
 {
     private readonly Linear query;
     private readonly Linear key;
@@ -25,6 +26,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     private readonly int _heads;
     private readonly double _attnDropoutProb;
     private readonly double _scale;
+    private readonly double _headScale;
 
     public MultiHeadAttention(int nHeads, int hiddenSize, double hiddenDropoutProb, double attnDropoutProb, double layerNormEps)
         : base(nameof(MultiHeadAttention))
@@ -34,6 +36,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
         _heads = nHeads;
         _attnDropoutProb = attnDropoutProb;
         _scale = 1.0 / Math.Sqrt(hiddenSize / nHeads);
+        _headScale = Math.Sqrt(hiddenSize / nHeads);
         attn_dropout = new HashedDropout(attnDropoutProb);
         query = nn.Linear(hiddenSize, hiddenSize);
         key = nn.Linear(hiddenSize, hiddenSize);
@@ -54,6 +57,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     /// <summary>The block without its final LayerNorm (<see cref="OutputNorm"/>), for a next block that applies it itself.</summary>
     public Tensor ForwardBeforeNorm(Tensor input, CausalPaddingMask mask)
     {
+        if (Kernels == KernelChoice.Plain) return PlainBeforeNorm(input, mask);
         using var scope = NewDisposeScope();
         var heads = FusedLinear.Apply(input, _heads, query, key, value);
         return Attend(heads[.._heads], heads[_heads..(2 * _heads)], heads[(2 * _heads)..], input, mask).MoveToOuterDisposeScope();
@@ -70,6 +74,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     {
         using var scope = NewDisposeScope();
         var batch = input.shape[0];
+        if (Kernels == KernelChoice.Plain)
+            return forward(input, mask).gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2])).MoveToOuterDisposeScope();
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2]));
         using var rowMask = mask.AtRows(rows);
         var keyValue = FusedLinear.Apply(input, _heads, key, value);
@@ -83,6 +89,25 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     /// The heads are strided views of the projections, which batched GEMMs read in place; a [B, h, L, dh] layout
     /// would copy queries, keys and values (and their gradients) to make the batch and head axes one.
     /// </summary>
+    /// <summary>Plain: <see cref="PlainBeforeNorm"/>, and <see cref="ForwardAt"/> gathers rows of the full output.</summary>
+    public KernelChoice Kernels { get; set; }
+
+    /// <summary>
+    /// The layer as RecBole writes it, before the closing LayerNorm: per-head softmax(q·kᵀ / sqrt(dh) + mask) with the
+    /// dense additive mask (-10000 for hidden keys), attention dropout, the values, the output projection and dropout.
+    /// </summary>
+    private Tensor PlainBeforeNorm(Tensor input, CausalPaddingMask mask)
+    {
+        using var scope = NewDisposeScope();
+        var queryLayer = Heads.Split(query.call(input), _heads);                                      // [B, h, L, dh]
+        var keyLayer = Heads.Split(key.call(input), _heads);
+        var valueLayer = Heads.Split(value.call(input), _heads);
+        var scores = queryLayer.matmul(keyLayer.transpose(-1, -2)).div(_headScale).add(mask.Dense());
+        var context = attn_dropout.call(scores.softmax(-1)).matmul(valueLayer);
+        var hidden = out_dropout.call(dense.call(Heads.Merge(context)));
+        return hidden.add(input).MoveToOuterDisposeScope();
+    }
+
     private Tensor Attend(Tensor[] queries, Tensor[] keys, Tensor[] values, Tensor residual, CausalPaddingMask mask)
     {
         var withDropout = training && _attnDropoutProb > 0;

@@ -17,17 +17,21 @@ internal static class ParityCommand
     {
         var path = new Argument<string>("path") { Description = "A fixture file or a folder of them (searched recursively for *.json)." };
         var json = new Option<string?>("--json") { Description = "Also write every comparison as JSON to this file." };
+        var kernels = new Option<string>("--kernels") { Description = "The shared layers' path: fused (the default for training) or plain (RecBole-shaped).", DefaultValueFactory = _ => "fused" };
+        kernels.AcceptOnlyFromAmong("fused", "plain");
         var command = new Command("parity", "Check models against reference fixtures (RecBole 1.2.1 outputs, schema 1 or 2): forward, full-sort and candidate scores, every loss.");
         command.Arguments.Add(path);
         command.Options.Add(json);
+        command.Options.Add(kernels);
         command.SetAction(parse =>
         {
             var files = Files(parse.GetValue(path)!);
+            var choice = parse.GetValue(kernels) == "plain" ? Modeling.KernelChoice.Plain : Modeling.KernelChoice.Fused;
             var results = new List<ParityResult>();
             foreach (var (file, display) in files)
             {
                 var fixture = ParityFixture.Load(file);
-                var result = ParityCheck.Run(fixture, host.Registry);
+                var result = ParityCheck.Run(fixture, host.Registry, choice);
                 results.Add(result with { Fixture = display });
             }
             var console = ConsoleFor.Output(parse);

@@ -1,3 +1,4 @@
+using SeqRec.Modeling;
 namespace SeqRec.Configuration;
 
 /// <summary>The <c>[trainer]</c> section. Defaults follow RecBole.</summary>
@@ -37,8 +38,13 @@ public sealed partial record TrainerConfig
     [Param(Help = "Recompute each feed-forward sublayer and the embedding lookup + LayerNorm in backward, a block of rows at a time, instead of keeping their activations: much less peak memory at long sequences (and fewer fresh large tensors), for a second forward pass of those parts.")]
     public bool RecomputeActivations { get; init; }
 
+    [Param(Help = "fused: the shared layers' fast CPU paths (SIMD dropout and masked softmax, folded low-rank attention, recomputation); plain: their readable libtorch form, shaped like RecBole's modules (what another device runs). Same results up to float rounding; dropout draws differ.")]
+    public KernelChoice Kernels { get; init; } = KernelChoice.Fused;
+
     partial void OnValidate(ConfigErrors errors)
     {
+        if (RecomputeActivations && Kernels == KernelChoice.Plain)
+            errors.Error("recompute_activations", "recomputation is part of the fused kernels; set kernels = \"fused\" or recompute_activations = false");
         if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase))
             errors.Error("device", $"'{Device}' is not supported by this build; use cpu");
     }

@@ -20,9 +20,12 @@ internal static unsafe class DropoutKernels
     private const int ChunkElements = 1 << 16;
 
     /// <summary>Writes the keep mask (1 = keep) for <paramref name="seed"/> into <paramref name="mask"/>, a contiguous uint8 tensor.</summary>
-    public static void FillMask(Tensor mask, ulong seed, uint dropBelow) =>
+    public static void FillMask(Tensor mask, ulong seed, uint dropBelow)
+    {
+        var keep = TensorMemory.Address(mask, ScalarType.Byte);
         ForEachChunk(mask.numel(), seed, (start, length, keyLow, keyHigh) =>
-            DrawChunk(null, null, (byte*)TensorMemory.Address(mask) + start, length, keyLow, keyHigh, dropBelow, 0f));
+            DrawChunk(null, null, (byte*)keep + start, length, keyLow, keyHigh, dropBelow, 0f));
+    }
 
     /// <summary>
     /// Draws the mask into <paramref name="mask"/> and writes <c>input · keep · scale</c> into <paramref name="output"/>
@@ -30,7 +33,7 @@ internal static unsafe class DropoutKernels
     /// </summary>
     public static void DrawAndApply(Tensor input, Tensor output, Tensor mask, ulong seed, uint dropBelow, float scale)
     {
-        var (source, target, keep) = (TensorMemory.Address(input), TensorMemory.Address(output), TensorMemory.Address(mask));
+        var (source, target, keep) = (TensorMemory.Address(input, ScalarType.Float32), TensorMemory.Address(output, ScalarType.Float32), TensorMemory.Address(mask, ScalarType.Byte));
         ForEachChunk(mask.numel(), seed, (start, length, keyLow, keyHigh) =>
             DrawChunk((float*)source + start, (float*)target + start, (byte*)keep + start, length, keyLow, keyHigh, dropBelow, scale));
     }
@@ -38,7 +41,7 @@ internal static unsafe class DropoutKernels
     /// <summary><c>output = input · keep · scale</c> for a saved mask (contiguous tensors; output may be input).</summary>
     public static void Apply(Tensor input, Tensor mask, Tensor output, float scale)
     {
-        var (source, target, keep) = (TensorMemory.Address(input), TensorMemory.Address(output), TensorMemory.Address(mask));
+        var (source, target, keep) = (TensorMemory.Address(input, ScalarType.Float32), TensorMemory.Address(output, ScalarType.Float32), TensorMemory.Address(mask, ScalarType.Byte));
         ForEachChunk(mask.numel(), (_, start, length) =>
             ApplyChunk((float*)source + start, (float*)target + start, (byte*)keep + start, length, scale));
     }

@@ -16,7 +16,7 @@ namespace SeqRec.Kernels;
 /// <c>torch.manual_seed</c> and the RNG state saved for <c>--resume</c> determine every mask, as with nn.Dropout. The
 /// masks differ from libtorch's own, which only matters for bit-identical comparisons with another framework's training.
 /// </remarks>
-internal sealed class HashedDropout : nn.Module<Tensor, Tensor>
+internal sealed class HashedDropout : nn.Module<Tensor, Tensor>, Modeling.ISelectsKernels
 {
     private readonly double _p;
 
@@ -25,6 +25,9 @@ internal sealed class HashedDropout : nn.Module<Tensor, Tensor>
         if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
         _p = p;
     }
+
+    /// <summary>Plain: libtorch's own dropout (its generator, its masks), for any device and dtype.</summary>
+    public Modeling.KernelChoice Kernels { get; set; }
 
     public override Tensor forward(Tensor input) => Drop(input, inPlace: false);
 
@@ -38,6 +41,7 @@ internal sealed class HashedDropout : nn.Module<Tensor, Tensor>
     private Tensor Drop(Tensor input, bool inPlace)
     {
         if (!training || _p == 0) return input.alias();
+        if (Kernels == Modeling.KernelChoice.Plain) return nn.functional.dropout(input, _p, training: true);
         if (_p == 1) return zeros_like(input);
         var seed = NextSeed();
         if (input.device.type != DeviceType.CPU || input.dtype != ScalarType.Float32)

@@ -28,9 +28,9 @@ internal static unsafe class MaskedSoftmaxKernels
     public static void Forward(Tensor scores, Tensor dropped, Tensor keyBias, Tensor? queryPositions, float scale, DropoutDraw? draw)
     {
         var rows = new RowLayout(scores, queryPositions);
-        var probs = (float*)TensorMemory.Address(scores);
-        var output = (float*)TensorMemory.Address(dropped);
-        var bias = (float*)TensorMemory.Address(keyBias);
+        var probs = (float*)TensorMemory.Address(scores, ScalarType.Float32);
+        var output = (float*)TensorMemory.Address(dropped, ScalarType.Float32);
+        var bias = (float*)TensorMemory.Address(keyBias, ScalarType.Float32);
         rows.ForEach(row =>
         {
             var start = row * rows.Length;
@@ -45,9 +45,9 @@ internal static unsafe class MaskedSoftmaxKernels
     public static void Backward(Tensor gradDropped, Tensor probs, Tensor gradScores, Tensor? queryPositions, float scale, DropoutDraw? draw)
     {
         var rows = new RowLayout(probs, queryPositions);
-        var incoming = (float*)TensorMemory.Address(gradDropped);
-        var saved = (float*)TensorMemory.Address(probs);
-        var output = (float*)TensorMemory.Address(gradScores);
+        var incoming = (float*)TensorMemory.Address(gradDropped, ScalarType.Float32);
+        var saved = (float*)TensorMemory.Address(probs, ScalarType.Float32);
+        var output = (float*)TensorMemory.Address(gradScores, ScalarType.Float32);
         rows.ForEach(row =>
         {
             var start = row * rows.Length;

@@ -60,6 +60,16 @@ public abstract class SequentialRecommender : nn.Module
         return switched;
     }
 
+    /// <summary>Switches every <see cref="ISelectsKernels"/> module of the model to <paramref name="kernels"/>.</summary>
+    /// <returns>How many modules were switched.</returns>
+    public int UseKernels(KernelChoice kernels)
+    {
+        var switched = 0;
+        foreach (var (_, module) in named_modules())
+            if (module is ISelectsKernels selecting) { selecting.Kernels = kernels; switched++; }
+        return switched;
+    }
+
     /// <summary>Set by <see cref="UseActivationRecomputation"/>: the model's own layers recompute too.</summary>
     protected bool RecomputeActivations { get; private set; }
 

@@ -23,7 +23,8 @@ public static class ParityCheck
     /// <summary>Batch fields with a place of their own; every other input becomes a named field.</summary>
     private static readonly string[] StandardInputs = ["item_seq", "item_seq_len", "pos_items", "neg_items", "user_id"];
 
-    public static ParityResult Run(ParityFixture fixture, ModelRegistry models)
+    /// <param name="kernels">The shared layers' path to check: the plain one is RecBole-shaped, the fused one must agree with it.</param>
+    public static ParityResult Run(ParityFixture fixture, ModelRegistry models, KernelChoice kernels = KernelChoice.Fused)
     {
         var info = models.Find(fixture.Model);
         if (info is null) return new ParityResult(fixture.Name, fixture.Model, null, [], null, []);
@@ -35,7 +36,7 @@ public static class ParityCheck
             var first = true;
             foreach (var (lossType, expected) in fixture.Losses)
             {
-                using var model = Build(fixture, info, lossType, withoutRegularisation: false);
+                using var model = Build(fixture, info, lossType, withoutRegularisation: false, kernels);
                 using var noGrad = no_grad();
                 if (first)
                 {
@@ -49,7 +50,7 @@ public static class ParityCheck
             }
             foreach (var (lossType, expected) in fixture.LossesWithoutRegularisation)
             {
-                using var model = Build(fixture, info, lossType, withoutRegularisation: true);
+                using var model = Build(fixture, info, lossType, withoutRegularisation: true, kernels);
                 using var noGrad = no_grad();
                 comparisons.Add(CompareLoss($"loss_without_reg[{lossType}]", model.CalculateLoss(batch).Total.item<float>(), expected));
             }
@@ -62,7 +63,7 @@ public static class ParityCheck
     }
 
     /// <summary>The registered model configured from the fixture's hyper-parameters (reference names), with its weights, in eval mode.</summary>
-    public static SequentialRecommender Build(ParityFixture fixture, ModelInfo info, string lossType, bool withoutRegularisation)
+    public static SequentialRecommender Build(ParityFixture fixture, ModelInfo info, string lossType, bool withoutRegularisation, KernelChoice kernels = KernelChoice.Fused)
     {
         var replace = new Dictionary<string, object>(StringComparer.Ordinal);
         if (lossType != "default") replace["loss_type"] = lossType;
@@ -88,6 +89,7 @@ public static class ParityCheck
             model.Dispose();
             throw;
         }
+        model.UseKernels(kernels);
         model.eval();
         return model;
     }

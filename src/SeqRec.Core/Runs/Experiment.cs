@@ -35,6 +35,7 @@ public sealed class Experiment : IDisposable
         torch.manual_seed(config.Trainer.Seed);
         var context = new ModelContext(dataset.NItems, dataset.MaxSeqLength, dataset.NUsers);
         var model = config.Model.Create(config.ModelConfig, context);
+        model.UseKernels(config.Trainer.Kernels);
         if (config.Trainer.RecomputeActivations) model.UseActivationRecomputation();
         return new Experiment(config, dataset, model);
     }

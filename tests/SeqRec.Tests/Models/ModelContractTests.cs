@@ -144,6 +144,46 @@ public sealed class ModelContractTests : IDisposable
         Assert.NotEmpty(space.Domains);
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void The_plain_and_fused_kernels_give_the_same_scores_loss_and_gradients(string modelId)
+    {
+        // Without dropout (the two paths draw different masks), in training mode so that training-only paths run.
+        var (fusedScores, fusedLoss, fusedGrads) = ScoresLossAndGradients(modelId, KernelChoice.Fused);
+        var (plainScores, plainLoss, plainGrads) = ScoresLossAndGradients(modelId, KernelChoice.Plain);
+
+        Assert.True(fusedScores.allclose(plainScores, rtol: 1e-4, atol: 1e-5), $"scores differ by {(fusedScores - plainScores).abs().max().item<float>()}");
+        Assert.Equal(plainLoss, fusedLoss, 1e-4);
+        Assert.Equal(plainGrads.Keys.Order(), fusedGrads.Keys.Order());
+        foreach (var (name, expected) in plainGrads)
+            Assert.True(fusedGrads[name].allclose(expected, rtol: 1e-3, atol: 1e-5), $"{name}: gradients differ by {(fusedGrads[name] - expected).abs().max().item<float>()}");
+    }
+
+    private static (Tensor Scores, double Loss, Dictionary<string, Tensor> Grads) ScoresLossAndGradients(string modelId, KernelChoice kernels)
+    {
+        var info = TinyModels.Info(modelId);
+        var source = new ConfigSource("test");
+        var table = new ConfigTable(source);
+        foreach (var dropout in info.Config.Parameters.Where(p => p.Key.Contains("dropout", StringComparison.Ordinal)))
+            table.Set(dropout.Key, dropout.TypeName.EndsWith("[]", StringComparison.Ordinal)
+                ? new ConfigArray([.. ((System.Collections.IEnumerable)dropout.Default!).Cast<object>().Select(_ => (ConfigNode)new ConfigScalar(0.0, source))], source)
+                : new ConfigScalar(0.0, source));
+        var errors = new ConfigErrors();
+        var config = info.Config.Bind(table, errors);
+        Assert.False(errors.HasErrors, errors.ToString());
+        manual_seed(21);
+        using var model = info.Create(config, Context);
+        model.UseKernels(kernels);
+        model.train();
+        using var batch = BatchFor(model, training: true);
+        var scores = model.FullSortScores(batch).detach();
+        using var loss = model.CalculateLoss(batch).Total;
+        loss.backward();
+        var grads = model.named_parameters().Where(p => p.parameter.grad is not null)
+            .ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
+        return (scores, loss.item<float>(), grads);
+    }
+
     private static SequentialRecommender Create(string modelId, long seed, string? lossType = null) =>
         TinyModels.Create(TinyModels.Info(modelId), Context, lossType is "default" ? null : lossType, seed);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SeqRec.Modeling;
 using SeqRec.Parity;
 using Xunit;
 
@@ -11,18 +12,20 @@ namespace SeqRec.Tests.Models;
 public class ParityTests
 {
     /// <summary>Fixture files whose model is registered; fixtures of models not implemented yet are left out.</summary>
-    public static TheoryData<string> Fixtures()
+    public static TheoryData<string, KernelChoice> Fixtures()
     {
-        var data = new TheoryData<string>();
-        foreach (var file in AllFixtureFiles().Where(f => TinyModels.Registry.Find(ModelOf(f)) is not null)) data.Add(file);
+        var data = new TheoryData<string, KernelChoice>();
+        foreach (var file in AllFixtureFiles().Where(f => TinyModels.Registry.Find(ModelOf(f)) is not null))
+            foreach (var kernels in Enum.GetValues<KernelChoice>())
+                data.Add(file, kernels);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Model_reproduces_the_reference_outputs(string fixtureFile)
+    public void Model_reproduces_the_reference_outputs_on_both_kernel_paths(string fixtureFile, KernelChoice kernels)
     {
-        var result = ParityCheck.Run(ParityFixture.Load(fixtureFile), TinyModels.Registry);
+        var result = ParityCheck.Run(ParityFixture.Load(fixtureFile), TinyModels.Registry, kernels);
 
         Assert.Equal(ParityStatus.Passed, result.Status);
         Assert.Null(result.Error);
