@@ -25,14 +25,13 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, IRecomputesActivati
     private readonly HashedDropout dropout;
     private readonly Activation _activation;
 
-    public FeedForward(int hiddenSize, int innerSize, double hiddenDropoutProb, Activation hiddenAct, double layerNormEps)
-        : base(nameof(FeedForward))
+    public FeedForward(TransformerSettings settings) : base(nameof(FeedForward))
     {
-        dense_1 = nn.Linear(hiddenSize, innerSize);
-        dense_2 = nn.Linear(innerSize, hiddenSize);
-        LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
-        dropout = new HashedDropout(hiddenDropoutProb);
-        _activation = hiddenAct;
+        dense_1 = nn.Linear(settings.HiddenSize, settings.InnerSize);
+        dense_2 = nn.Linear(settings.InnerSize, settings.HiddenSize);
+        LayerNorm = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
+        dropout = new HashedDropout(settings.HiddenDropoutProb);
+        _activation = settings.HiddenAct;
         RegisterComponents();
     }
 

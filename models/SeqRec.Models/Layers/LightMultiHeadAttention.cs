@@ -38,9 +38,10 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     private readonly double _scoreScale;
     private readonly double _positionQueryScale;
 
-    public LightMultiHeadAttention(int nHeads, int kInterests, int hiddenSize, double hiddenDropoutProb,
-        double attnDropoutProb, double layerNormEps) : base(nameof(LightMultiHeadAttention))
+    public LightMultiHeadAttention(TransformerSettings settings, int kInterests) : base(nameof(LightMultiHeadAttention))
     {
+        var (nHeads, hiddenSize, hiddenDropoutProb, attnDropoutProb, layerNormEps) =
+            (settings.NHeads, settings.HiddenSize, settings.HiddenDropoutProb, settings.AttnDropoutProb, settings.LayerNormEps);
         if (hiddenSize % nHeads != 0)
             throw new ArgumentException($"hidden_size {hiddenSize} is not a multiple of n_heads {nHeads}", nameof(nHeads));
         _heads = nHeads;

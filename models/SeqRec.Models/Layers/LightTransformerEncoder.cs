@@ -12,13 +12,11 @@ public sealed class LightTransformerEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly ModuleList<LightTransformerLayer> layer;
 
-    public LightTransformerEncoder(int nLayers, int nHeads, int kInterests, int hiddenSize, int innerSize,
-        double hiddenDropoutProb, double attnDropoutProb, Activation hiddenAct, double layerNormEps)
-        : base(nameof(LightTransformerEncoder))
+    public LightTransformerEncoder(TransformerSettings settings, int kInterests) : base(nameof(LightTransformerEncoder))
     {
         layer = nn.ModuleList<LightTransformerLayer>();
-        for (var i = 0; i < nLayers; i++)
-            layer.Add(new LightTransformerLayer(nHeads, kInterests, hiddenSize, innerSize, hiddenDropoutProb, attnDropoutProb, hiddenAct, layerNormEps));
+        for (var i = 0; i < settings.NumLayers; i++)
+            layer.Add(new LightTransformerLayer(settings, kInterests));
         ShareInitialTheta();
         RegisterComponents();
     }

@@ -9,11 +9,10 @@ public sealed class LightTransformerLayer : nn.Module<Tensor, Tensor, Tensor>, I
     private readonly LightMultiHeadAttention multi_head_attention;
     private readonly FeedForward feed_forward;
 
-    public LightTransformerLayer(int nHeads, int kInterests, int hiddenSize, int innerSize, double hiddenDropoutProb,
-        double attnDropoutProb, Activation hiddenAct, double layerNormEps) : base(nameof(LightTransformerLayer))
+    public LightTransformerLayer(TransformerSettings settings, int kInterests) : base(nameof(LightTransformerLayer))
     {
-        multi_head_attention = new LightMultiHeadAttention(nHeads, kInterests, hiddenSize, hiddenDropoutProb, attnDropoutProb, layerNormEps);
-        feed_forward = new FeedForward(hiddenSize, innerSize, hiddenDropoutProb, hiddenAct, layerNormEps);
+        multi_head_attention = new LightMultiHeadAttention(settings, kInterests);
+        feed_forward = new FeedForward(settings);
         RegisterComponents();
     }
 

@@ -28,9 +28,10 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     private readonly double _scale;
     private readonly double _headScale;
 
-    public MultiHeadAttention(int nHeads, int hiddenSize, double hiddenDropoutProb, double attnDropoutProb, double layerNormEps)
-        : base(nameof(MultiHeadAttention))
+    public MultiHeadAttention(TransformerSettings settings) : base(nameof(MultiHeadAttention))
     {
+        var (nHeads, hiddenSize, hiddenDropoutProb, attnDropoutProb, layerNormEps) =
+            (settings.NHeads, settings.HiddenSize, settings.HiddenDropoutProb, settings.AttnDropoutProb, settings.LayerNormEps);
         if (hiddenSize % nHeads != 0)
             throw new ArgumentException($"hidden_size {hiddenSize} is not a multiple of n_heads {nHeads}", nameof(nHeads));
         _heads = nHeads;

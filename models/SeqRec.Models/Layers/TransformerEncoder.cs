@@ -9,12 +9,11 @@ public sealed class TransformerEncoder : nn.Module<Tensor, CausalPaddingMask, Te
 {
     private readonly ModuleList<TransformerLayer> layer;
 
-    public TransformerEncoder(int nLayers, int nHeads, int hiddenSize, int innerSize, double hiddenDropoutProb,
-        double attnDropoutProb, Activation hiddenAct, double layerNormEps) : base(nameof(TransformerEncoder))
+    public TransformerEncoder(TransformerSettings settings) : base(nameof(TransformerEncoder))
     {
         layer = nn.ModuleList<TransformerLayer>();
-        for (var i = 0; i < nLayers; i++)
-            layer.Add(new TransformerLayer(nHeads, hiddenSize, innerSize, hiddenDropoutProb, attnDropoutProb, hiddenAct, layerNormEps));
+        for (var i = 0; i < settings.NumLayers; i++)
+            layer.Add(new TransformerLayer(settings));
         RegisterComponents();
     }
 

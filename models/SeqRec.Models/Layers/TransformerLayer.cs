@@ -9,11 +9,10 @@ public sealed class TransformerLayer : nn.Module<Tensor, CausalPaddingMask, Tens
     private readonly MultiHeadAttention multi_head_attention;
     private readonly FeedForward feed_forward;
 
-    public TransformerLayer(int nHeads, int hiddenSize, int innerSize, double hiddenDropoutProb, double attnDropoutProb,
-        Activation hiddenAct, double layerNormEps) : base(nameof(TransformerLayer))
+    public TransformerLayer(TransformerSettings settings) : base(nameof(TransformerLayer))
     {
-        multi_head_attention = new MultiHeadAttention(nHeads, hiddenSize, hiddenDropoutProb, attnDropoutProb, layerNormEps);
-        feed_forward = new FeedForward(hiddenSize, innerSize, hiddenDropoutProb, hiddenAct, layerNormEps);
+        multi_head_attention = new MultiHeadAttention(settings);
+        feed_forward = new FeedForward(settings);
         RegisterComponents();
     }
 

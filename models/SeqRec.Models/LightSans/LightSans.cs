@@ -24,8 +24,7 @@ public sealed class LightSans : ItemEmbeddingRecommender
         : base(nameof(LightSans), context, config.HiddenSize, config.LossType)
     {
         position_embedding = nn.Embedding(context.MaxSeqLength, config.HiddenSize);
-        trm_encoder = new LightTransformerEncoder(config.NumLayers, config.NHeads, config.KInterests, config.HiddenSize,
-            config.InnerSize, config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
+        trm_encoder = new LightTransformerEncoder(config.Transformer, config.KInterests);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = new HashedDropout(config.HiddenDropoutProb);
         _layerNormEps = config.LayerNormEps;

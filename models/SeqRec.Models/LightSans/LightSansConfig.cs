@@ -1,5 +1,6 @@
 using SeqRec.Configuration;
 using SeqRec.Modeling;
+using SeqRec.Models.Layers;
 
 namespace SeqRec.Models;
 
@@ -39,6 +40,9 @@ public sealed partial record LightSansConfig : IValidatesWithData
 
     [Param(Help = "CE (softmax over all items) or BPR (one uniform negative per sample).")]
     public LossType LossType { get; init; } = LossType.CE;
+
+    /// <summary>The transformer blocks' settings.</summary>
+    public TransformerSettings Transformer => new(NumLayers, NHeads, HiddenSize, InnerSize, HiddenDropoutProb, AttnDropoutProb, HiddenAct, LayerNormEps);
 
     partial void OnValidate(ConfigErrors errors)
     {

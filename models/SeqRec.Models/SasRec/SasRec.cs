@@ -25,8 +25,7 @@ public sealed class SasRec : ItemEmbeddingRecommender
         : base(nameof(SasRec), context, config.HiddenSize, config.LossType)
     {
         position_embedding = nn.Embedding(context.MaxSeqLength, config.HiddenSize);
-        trm_encoder = new TransformerEncoder(config.NumLayers, config.NHeads, config.HiddenSize, config.InnerSize,
-            config.HiddenDropoutProb, config.AttnDropoutProb, config.HiddenAct, config.LayerNormEps);
+        trm_encoder = new TransformerEncoder(config.Transformer);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = new HashedDropout(config.HiddenDropoutProb);
         _layerNormEps = config.LayerNormEps;

@@ -61,7 +61,7 @@ public class BlockRecomputationTests
     {
         const int batch = 5, length = 7, hidden = 8;
         manual_seed(8);
-        using var attention = new LightMultiHeadAttention(2, 3, hidden, hiddenDropout, attnDropout, 1e-12);
+        using var attention = new LightMultiHeadAttention(new TransformerSettings(1, 2, hidden, 4 * hidden, hiddenDropout, attnDropout, Activation.Gelu, 1e-12), kInterests: 3);
         attention.train();
         using var input = randn(batch, length, hidden).requires_grad_();
         using var positions = randn(length, hidden).requires_grad_();

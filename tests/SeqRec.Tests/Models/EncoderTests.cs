@@ -15,7 +15,7 @@ public class EncoderTests
     public void Light_encoder_at_selected_rows_equals_the_gathered_full_output()
     {
         manual_seed(3);
-        using var encoder = new LightTransformerEncoder(2, 4, 3, Hidden, 32, 0.5, 0.5, Activation.Gelu, 1e-12);
+        using var encoder = new LightTransformerEncoder(new TransformerSettings(2, 4, Hidden, 32, 0.5, 0.5, Activation.Gelu, 1e-12), kInterests: 3);
         encoder.eval();
         using var noGrad = no_grad();
         var input = randn(Batch, Length, Hidden);
@@ -45,7 +45,7 @@ public class EncoderTests
     private static Dictionary<string, Tensor> LightGradients(bool selectRows)
     {
         manual_seed(3);
-        using var encoder = new LightTransformerEncoder(2, 4, 3, Hidden, 32, 0, 0, Activation.Gelu, 1e-12);
+        using var encoder = new LightTransformerEncoder(new TransformerSettings(2, 4, Hidden, 32, 0, 0, Activation.Gelu, 1e-12), kInterests: 3);
         var input = randn(Batch, Length, Hidden).requires_grad_();
         var positions = randn(Length, Hidden).requires_grad_();
         var rows = tensor(Rows);
@@ -122,7 +122,7 @@ public class EncoderTests
     private static Dictionary<string, Tensor> SasrecGradients(bool selectRows, double attnDropout, bool realRowsMask = false)
     {
         manual_seed(3);
-        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0, attnDropout, Activation.Gelu, 1e-12);
+        using var encoder = new TransformerEncoder(new TransformerSettings(2, 4, Hidden, 32, 0, attnDropout, Activation.Gelu, 1e-12));
         var input = randn(Batch, Length, Hidden).requires_grad_();
         var itemSeq = ItemSeqEndingAtRows();
         using var mask = realRowsMask ? CausalPaddingMask.ForRealRows(itemSeq) : CausalPaddingMask.For(itemSeq);
@@ -140,7 +140,7 @@ public class EncoderTests
         // p = 1e-12 keeps every element (threshold 0 of 2^32) but still takes the explicit training path: factored
         // mask added to the scores, softmax, dropout, product. Evaluation runs libtorch's fused kernel on the dense mask.
         manual_seed(5);
-        using var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.0, 1e-12, Activation.Gelu, 1e-12);
+        using var encoder = new TransformerEncoder(new TransformerSettings(2, 4, Hidden, 32, 0.0, 1e-12, Activation.Gelu, 1e-12));
         using var noGrad = no_grad();
         var input = randn(Batch, Length, Hidden);
         var itemSeq = ItemSeqEndingAtRows();
@@ -159,7 +159,7 @@ public class EncoderTests
     private static (TransformerEncoder Encoder, Tensor Input) EvaluatedSasrecEncoder()
     {
         manual_seed(3);
-        var encoder = new TransformerEncoder(2, 4, Hidden, 32, 0.5, 0.5, Activation.Relu, 1e-12);
+        var encoder = new TransformerEncoder(new TransformerSettings(2, 4, Hidden, 32, 0.5, 0.5, Activation.Relu, 1e-12));
         encoder.eval();
         return (encoder, randn(Batch, Length, Hidden));
     }

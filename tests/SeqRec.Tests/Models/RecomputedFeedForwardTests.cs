@@ -146,7 +146,7 @@ public class RecomputedFeedForwardTests
     private static FeedForward NewBlock(Activation activation, bool recompute)
     {
         manual_seed(11);
-        return new FeedForward(8, 12, hiddenDropoutProb: 0.3, activation, layerNormEps: 1e-12)
+        return new FeedForward(new TransformerSettings(NumLayers: 1, NHeads: 1, HiddenSize: 8, InnerSize: 12, HiddenDropoutProb: 0.3, AttnDropoutProb: 0, HiddenAct: activation, LayerNormEps: 1e-12))
         {
             RecomputeActivations = recompute,
             RecomputeBlockRows = 4,
