@@ -43,10 +43,12 @@ internal static class ComparePlots
         var bars = new List<Bar>();
         var labels = new List<Tick>();
         var x = 0;
+        var models = points.Select(p => p.Model).Distinct().Order(StringComparer.Ordinal).ToList();
+        var palette = new ScottPlot.Palettes.Category10();
         foreach (var point in points.OrderBy(p => p.MaxLength).ThenBy(p => p.Model))
         {
             if (!point.TestMetrics.TryGetValue("ndcg@10", out var ndcg)) continue;
-            bars.Add(new Bar { Position = x, Value = ndcg, FillColor = point.Model == "lightsans" ? Colors.SteelBlue : Colors.DarkOrange });
+            bars.Add(new Bar { Position = x, Value = ndcg, FillColor = palette.GetColor(models.IndexOf(point.Model)) });
             labels.Add(new Tick(x, $"{point.Model}\nL={point.MaxLength}"));
             x++;
         }

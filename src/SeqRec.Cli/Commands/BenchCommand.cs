@@ -50,7 +50,8 @@ internal static class BenchCommand
     private static Command Compare(ModelHost host)
     {
         var options = new CommonOptions.ConfigOptions(host);
-        var models = new Option<string>("--models") { Description = "Comma-separated model ids.", DefaultValueFactory = _ => "lightsans,sasrec" };
+        var models = new Option<string?>("--models") { Description = "Comma-separated model ids (default: every registered model)." };
+        var baseline = BaselineOption();
         var lengths = new Option<string>("--max-len") { Description = "Comma-separated max sequence lengths.", DefaultValueFactory = _ => "50,100,200,400" };
         var epochs = new Option<int>("--epochs") { Description = "Measured training epochs per point (after one warm-up epoch).", DefaultValueFactory = _ => 3 };
         var full = new Option<bool>("--full") { Description = "Also train each point to early stopping and report its test metrics." };
@@ -59,11 +60,14 @@ internal static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Output folder (default bench/<timestamp>)." };
         var command = new Command("compare", "Compare models' training time, memory, evaluation time, latency and (with --full) quality across sequence lengths.");
         options.AddTo(command);
-        foreach (var option in new Option[] { models, lengths, epochs, steps, full, quick, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { models, baseline, lengths, epochs, steps, full, quick, output }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var console = ConsoleFor.Output(parse);
             var isQuick = parse.GetValue(quick);
+            var modelIds = parse.GetValue(models) is { } list ? ParseList(list) : [.. host.Registry.All.Select(m => m.Id)];
+            foreach (var id in modelIds) host.Registry.Get(id);
+            var baselineId = CheckBaseline(parse.GetValue(baseline), modelIds);
             var folder = parse.GetValue(output) ?? Path.Combine("bench", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             Directory.CreateDirectory(folder);
             var baseRequest = options.Request(parse);
@@ -75,10 +79,10 @@ internal static class BenchCommand
                 dataPath = Path.GetFullPath(Path.Combine(folder, "data"));
                 dataset = "synthetic";
                 SyntheticDataset.Write(dataPath, dataset, users: 120, items: 80, interactionsPerUser: 25, seed: 7);
-                sets.InsertRange(0, ["trainer.train_batch_size=256", "eval.eval_batch_size=256", "lightsans.k_interests=3"]);
+                sets.InsertRange(0, ["trainer.train_batch_size=256", "eval.eval_batch_size=256"]);
             }
             var request = new CompareRequest(
-                ParseList(parse.GetValue(models)!),
+                modelIds,
                 dataset,
                 isQuick && parse.GetResult(lengths) is not { Implicit: false } ? [10, 20] : ParseList(parse.GetValue(lengths)!).Select(l => ParsePositive(l, "--max-len")).ToList(),
                 isQuick ? 1 : Math.Max(1, parse.GetValue(epochs)),
@@ -92,18 +96,18 @@ internal static class BenchCommand
             console.WriteLine(AllocatorRelauncher.Describe());
             var points = new CompareRunner(request, parse.InvocationConfiguration.Output).Run();
 
-            WriteOutputs(parse, folder, points, MachineInfo.Current(), CommandLine(parse));
+            WriteOutputs(parse, folder, points, MachineInfo.Current(), CommandLine(parse), baselineId);
             return points.Any(p => p.Error is not null) ? CliApp.Failure : CliApp.Ok;
         });
         return command;
     }
 
     /// <summary>results.json, the plots and report.md of a comparison, in <paramref name="folder"/>.</summary>
-    private static void WriteOutputs(ParseResult parse, string folder, IReadOnlyList<BenchPoint> points, MachineInfo machine, string commandLine)
+    private static void WriteOutputs(ParseResult parse, string folder, IReadOnlyList<BenchPoint> points, MachineInfo machine, string commandLine, string? baseline)
     {
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, "results.json"),
-            JsonSerializer.Serialize(new { machine, command = commandLine, points }, BenchPoint.Json));
+            JsonSerializer.Serialize(new { machine, command = commandLine, baseline, points }, BenchPoint.Json));
         IReadOnlyList<string> plots = [];
         try
         {
@@ -113,7 +117,7 @@ internal static class BenchCommand
         {
             parse.InvocationConfiguration.Error.WriteLine($"warning: plots skipped, the plotting library could not load its native parts ({e.Message}); on Debian: apt-get install libfontconfig1");
         }
-        var report = CompareReport.Write(points, machine, commandLine, plots);
+        var report = CompareReport.Write(points, machine, commandLine, plots, baseline);
         AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), report);
         parse.InvocationConfiguration.Output.Write(report);
         ConsoleFor.Output(parse).WriteLine($"report: {Path.Combine(folder, "report.md")}");
@@ -127,37 +131,50 @@ internal static class BenchCommand
     {
         var from = new Option<string[]>("--from") { Description = "A bench compare output folder (or its results.json); repeat, later ones win.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Output folder for the merged results.json, report.md and plots.", Required = true };
+        var baseline = BaselineOption();
         var command = new Command("report", "Merge the results of several 'bench compare' runs into one report with plots.");
         command.Options.Add(from);
         command.Options.Add(output);
+        command.Options.Add(baseline);
         command.SetAction(parse =>
         {
             var merged = new Dictionary<(string, int), BenchPoint>();
             MachineInfo? machine = null;
             var commands = new List<string>();
+            string? storedBaseline = null;
             foreach (var source in parse.GetValue(from)!)
             {
                 var path = Directory.Exists(source) ? Path.Combine(source, "results.json") : source;
-                var (sourceMachine, sourceCommand, points) = ReadResults(path);
+                var (sourceMachine, sourceCommand, sourceBaseline, points) = ReadResults(path);
                 machine ??= sourceMachine;
+                storedBaseline ??= sourceBaseline;
                 commands.Add(sourceCommand);
                 foreach (var point in points) merged[(point.Model, point.MaxLength)] = point;
             }
             var ordered = merged.Values.OrderBy(p => p.MaxLength).ThenBy(p => p.Model, StringComparer.Ordinal).ToList();
-            WriteOutputs(parse, parse.GetValue(output)!, ordered, machine!, string.Join("` + `", commands));
+            var baselineId = CheckBaseline(parse.GetValue(baseline) ?? storedBaseline, [.. ordered.Select(p => p.Model).Distinct()]);
+            WriteOutputs(parse, parse.GetValue(output)!, ordered, machine!, string.Join("` + `", commands), baselineId);
             return ordered.Any(p => p.Error is not null) ? CliApp.Failure : CliApp.Ok;
         });
         return command;
     }
 
-    private static (MachineInfo Machine, string Command, IReadOnlyList<BenchPoint> Points) ReadResults(string path)
+    private static Option<string?> BaselineOption() =>
+        new("--baseline") { Description = "A model of the comparison to give every other model's ratio against (e.g. sasrec)." };
+
+    private static string? CheckBaseline(string? baseline, IReadOnlyList<string> models) =>
+        baseline is null || models.Contains(baseline, StringComparer.OrdinalIgnoreCase)
+            ? models.FirstOrDefault(m => string.Equals(m, baseline, StringComparison.OrdinalIgnoreCase))
+            : throw new SeqRecException($"--baseline: '{baseline}' is not one of the compared models ({string.Join(", ", models)})");
+
+    private static (MachineInfo Machine, string Command, string? Baseline, IReadOnlyList<BenchPoint> Points) ReadResults(string path)
     {
         if (!File.Exists(path)) throw new SeqRecException($"{path}: not found; expected a 'seqrec bench compare' output folder or its results.json");
         try
         {
             var results = JsonSerializer.Deserialize<CompareResults>(File.ReadAllText(path), BenchPoint.Json);
             if (results?.Machine is null || results.Points is null) throw new SeqRecException($"{path}: not a 'seqrec bench compare' results.json (no machine or points)");
-            return (results.Machine, results.Command ?? "", results.Points);
+            return (results.Machine, results.Command ?? "", results.Baseline, results.Points);
         }
         catch (JsonException e)
         {
@@ -165,7 +182,7 @@ internal static class BenchCommand
         }
     }
 
-    private sealed record CompareResults(MachineInfo? Machine, string? Command, IReadOnlyList<BenchPoint>? Points);
+    private sealed record CompareResults(MachineInfo? Machine, string? Command, string? Baseline, IReadOnlyList<BenchPoint>? Points);
 
     private static Command Point(ModelHost host)
     {

@@ -14,7 +14,7 @@ public class BenchCompareTests
         using var folder = new TempFolder();
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CliApp.Run(["bench", "compare", "--quick", "--out", folder.Path], output, error);
+        var code = CliApp.Run(["bench", "compare", "--quick", "--models", "lightsans,sasrec", "--baseline", "sasrec", "--out", folder.Path], output, error);
         Assert.True(code == 0, $"{output}\n{error}");
 
         var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder.Path, "results.json"))).RootElement;
@@ -33,7 +33,7 @@ public class BenchCompareTests
         Assert.Contains("## Peak memory when training ends, before evaluation (GB)", report, StringComparison.Ordinal);
         Assert.Contains("## Peak memory while evaluating the test users", report, StringComparison.Ordinal);
         Assert.Contains("| 20 |", report, StringComparison.Ordinal);
-        Assert.Contains("SASRec / LightSANs", report, StringComparison.Ordinal);
+        Assert.Contains("| sasrec / lightsans |", report, StringComparison.Ordinal);
         if (!error.ToString().Contains("plots skipped", StringComparison.Ordinal))
             Assert.True(new FileInfo(Path.Combine(folder.Path, "time-vs-length.png")).Length > 1000);
 
@@ -55,6 +55,11 @@ public class BenchCompareTests
         var mergedReport = File.ReadAllText(Path.Combine(merged, "report.md"));
         Assert.Contains("| 20 | 1234.50 |", mergedReport, StringComparison.Ordinal);
         Assert.Contains("at L = 20, seconds per epoch are the mean of 3 timed training steps", mergedReport, StringComparison.Ordinal);
+        Assert.Contains("| sasrec / lightsans |", mergedReport, StringComparison.Ordinal);
+
+        code = CliApp.Run(["bench", "report", "--from", folder.Path, "--baseline", "gru4rec", "--out", merged], output, error);
+        Assert.Equal(2, code);
+        Assert.Contains("--baseline: 'gru4rec' is not one of the compared models (lightsans, sasrec)", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
