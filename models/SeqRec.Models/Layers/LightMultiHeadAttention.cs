@@ -77,13 +77,16 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     /// <summary>The block's final LayerNorm (state-dict name <c>LayerNorm</c>).</summary>
     internal LayerNorm OutputNorm => LayerNorm;
 
-    /// <summary>Plain: <see cref="PlainBeforeNorm"/>, and <see cref="ForwardAt"/> gathers rows of the full output.</summary>
+    /// <summary>
+    /// Plain: <see cref="PlainBeforeNorm"/>, and <see cref="ForwardAt"/> gathers rows of the full output. Inputs the
+    /// fused kernels cannot read (another device or dtype) take the plain path whatever this says.
+    /// </summary>
     public KernelChoice Kernels { get; set; }
 
     /// <summary>The block without its final LayerNorm (<see cref="OutputNorm"/>), for a next block that applies it itself.</summary>
     public Tensor ForwardBeforeNorm(Tensor input, Tensor positionEmbedding)
     {
-        if (Kernels == KernelChoice.Plain) return PlainBeforeNorm(input, positionEmbedding);
+        if (Kernels == KernelChoice.Plain || !TensorMemory.FusedPathRuns(input)) return PlainBeforeNorm(input, positionEmbedding);
         using var scope = NewDisposeScope();
         var (mixedValue, valueInterests, keyInterests) = ProjectValuesAndInterests(input);
         var itemProbs = ItemProbs(input, keyInterests);
@@ -110,7 +113,7 @@ public sealed class LightMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>,
     {
         using var scope = NewDisposeScope();
         var (batch, hidden) = (input.shape[0], input.shape[2]);
-        if (Kernels == KernelChoice.Plain)
+        if (Kernels == KernelChoice.Plain || !TensorMemory.FusedPathRuns(input))
             return forward(input, positionEmbedding).gather(1, rows.view(batch, 1, 1).expand(batch, 1, hidden)).MoveToOuterDisposeScope();
         var positionProbs = PositionProbs(positionEmbedding);
         var itemDropout = attn_dropout.DrawMask([batch, _heads, 1, attpooling_key.Interests], input.device);

@@ -58,7 +58,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     /// <summary>The block without its final LayerNorm (<see cref="OutputNorm"/>), for a next block that applies it itself.</summary>
     public Tensor ForwardBeforeNorm(Tensor input, CausalPaddingMask mask)
     {
-        if (Kernels == KernelChoice.Plain) return PlainBeforeNorm(input, mask);
+        if (Kernels == KernelChoice.Plain || !TensorMemory.FusedPathRuns(input)) return PlainBeforeNorm(input, mask);
         using var scope = NewDisposeScope();
         var heads = FusedLinear.Apply(input, _heads, query, key, value);
         return Attend(heads[.._heads], heads[_heads..(2 * _heads)], heads[(2 * _heads)..], input, mask).MoveToOuterDisposeScope();
@@ -75,7 +75,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     {
         using var scope = NewDisposeScope();
         var batch = input.shape[0];
-        if (Kernels == KernelChoice.Plain)
+        if (Kernels == KernelChoice.Plain || !TensorMemory.FusedPathRuns(input))
             return forward(input, mask).gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2])).MoveToOuterDisposeScope();
         var inputRows = input.gather(1, rows.view(batch, 1, 1).expand(batch, 1, input.shape[2]));
         using var rowMask = mask.AtRows(rows);
@@ -90,7 +90,10 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     /// The heads are strided views of the projections, which batched GEMMs read in place; a [B, h, L, dh] layout
     /// would copy queries, keys and values (and their gradients) to make the batch and head axes one.
     /// </summary>
-    /// <summary>Plain: <see cref="PlainBeforeNorm"/>, and <see cref="ForwardAt"/> gathers rows of the full output.</summary>
+    /// <summary>
+    /// Plain: <see cref="PlainBeforeNorm"/>, and <see cref="ForwardAt"/> gathers rows of the full output. Inputs the
+    /// fused kernels cannot read (another device or dtype) take the plain path whatever this says.
+    /// </summary>
     public KernelChoice Kernels { get; set; }
 
     /// <summary>

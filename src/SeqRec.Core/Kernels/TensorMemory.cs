@@ -11,6 +11,10 @@ namespace SeqRec.Kernels;
 /// </summary>
 internal static unsafe class TensorMemory
 {
+    /// <summary>Whether a fused path can run on <paramref name="tensor"/> at all: a CPU float32 tensor (layout aside, which it fixes itself).</summary>
+    public static bool FusedPathRuns(Tensor tensor) =>
+        tensor.device_type == TorchSharp.DeviceType.CPU && tensor.dtype == ScalarType.Float32;
+
     /// <summary>Whether the kernels can read <paramref name="tensor"/>: on the CPU, of <paramref name="type"/>, contiguous.</summary>
     public static bool Fits(Tensor tensor, ScalarType type = ScalarType.Float32) =>
         tensor.device_type == TorchSharp.DeviceType.CPU && tensor.dtype == type && tensor.is_contiguous();

@@ -7,6 +7,7 @@ using SeqRec.Runs;
 using SeqRec.Tests.Configuration;
 using SeqRec.Training;
 using SeqRec.Tuning.Space;
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -157,6 +158,23 @@ public sealed class ModelContractTests : IDisposable
         Assert.Equal(plainGrads.Keys.Order(), fusedGrads.Keys.Order());
         foreach (var (name, expected) in plainGrads)
             Assert.True(fusedGrads[name].allclose(expected, rtol: 1e-3, atol: 1e-5), $"{name}: gradients differ by {(fusedGrads[name] - expected).abs().max().item<float>()}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_float64_model_trains_on_the_paths_the_kernels_guard(string modelId)
+    {
+        // The SIMD kernels read float32 only: any other dtype (or device) must take the plain path, never reach them.
+        using var model = Create(modelId, seed: 6);
+        model.to(ScalarType.Float64);
+        model.train();
+        using var batch = BatchFor(model, training: true);
+
+        using var loss = model.CalculateLoss(batch).Total;
+        loss.backward();
+
+        Assert.Equal(ScalarType.Float64, loss.dtype);
+        Assert.True(double.IsFinite(loss.item<double>()));
     }
 
     private static (Tensor Scores, double Loss, Dictionary<string, Tensor> Grads) ScoresLossAndGradients(string modelId, KernelChoice kernels)
