@@ -1,4 +1,5 @@
-// An MSBuild task (compiled by RoslynCodeTaskFactory, see Directory.Build.targets).
+// An MSBuild task (compiled by RoslynCodeTaskFactory, see SeqRec.TorchSharpPatch.targets beside this file; the
+// SeqRec.Core package ships both in its buildTransitive folder).
 //
 // libLibTorchSharp.so from TorchSharp-cpu 0.107.0 declares a need for GLIBCXX_3.4.32 (GCC 13's libstdc++), which
 // Debian 12 does not have (it stops at 3.4.30), so the loader refuses the library. The only symbol bound to that

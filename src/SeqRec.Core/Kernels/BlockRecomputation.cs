@@ -15,7 +15,7 @@ namespace SeqRec.Kernels;
 /// <c>blocked</c> inputs have the batch as their first axis and are cut into blocks; <c>shared</c> inputs are used
 /// whole by every block (weights, or anything computed once for the batch). Inputs that do not require a gradient
 /// (indices, dropout masks) get none. Parameters may be used through their module instead of the shared list, but must
-/// be in the list: only inputs of the node get gradients. <paramref name="function"/> must compute a block's rows from
+/// be in the list: only inputs of the node get gradients. The function must compute a block's rows from
 /// that block's inputs alone and draw nothing at random (pass dropout masks in as blocked inputs): backward runs it
 /// again and must get the same values. Gradients equal plain autograd's up to float summation order (shared gradients are summed block by block).
 /// </para>

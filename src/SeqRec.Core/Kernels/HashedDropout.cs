@@ -58,7 +58,7 @@ internal sealed class HashedDropout : nn.Module<Tensor, Tensor>, Modeling.ISelec
     /// <summary>
     /// The mask and scale this dropout would apply now to a tensor of <paramref name="shape"/> (null: the identity), for
     /// code that applies them itself, e.g. to recompute the same dropout in backward. Draws from torch's generator
-    /// exactly as <see cref="Module{T,TResult}.call"/> would.
+    /// exactly as <c>call</c> would.
     /// </summary>
     public (Tensor Keep, double Scale)? DrawMask(long[] shape, Device device)
     {
@@ -69,7 +69,7 @@ internal sealed class HashedDropout : nn.Module<Tensor, Tensor>, Modeling.ISelec
 
     /// <summary>
     /// The mask this dropout would apply now, as a stream for kernels that fuse dropout into other work (null: the
-    /// identity). Draws from torch's generator exactly as <see cref="Module{T,TResult}.call"/> would, and gives the same
+    /// identity). Draws from torch's generator exactly as <c>call</c> would, and gives the same
     /// mask for the same elements.
     /// </summary>
     internal DropoutDraw? NextDraw()
