@@ -17,7 +17,7 @@ namespace SeqRec;
 /// var scores = saved.Scores("196", ["242", "302"]);       // scores of given items
 /// var metrics = saved.Evaluate();                         // the test split's metrics
 /// </code>
-/// Ids are the dataset's raw tokens. A checkpoint of a plugin's model needs that plugin in <paramref name="models"/>.
+/// Ids are the dataset's raw tokens. A checkpoint of a plugin's model needs that plugin in the registry given to <see cref="Load"/>.
 /// </summary>
 public sealed class SavedModel : IDisposable
 {

@@ -1,4 +1,5 @@
 using SeqRec;
+using SeqRec.Data;
 using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,10 +10,11 @@ namespace MyModel;
 /// Attention pooling over the item sequence. Each position gets the weight
 /// <c>softmax_i(w · tanh(A x_i + B x_last))</c>, where <c>x_i</c> is the item embedding plus a position embedding and
 /// <c>x_last</c> the one at the last real item; the weighted sum and <c>x_last</c> go through a linear layer. The base
-/// class owns the item embedding, the CE and BPR losses and the scoring: a model writes its encoder only.
+/// class owns the item embedding, the CE and BPR losses (it asks the data for negatives when the loss is BPR) and the
+/// scoring: a model writes its encoder, <see cref="Forward"/>, only.
 /// </summary>
 [Model("mymodel", DisplayName = "MyModel", Paper = "")]
-public sealed class MyModelRecommender : SequentialRecommender<MyModelConfig>
+public sealed class MyModelRecommender : ItemEmbeddingRecommender
 {
     // Submodule fields are state-dict keys: name them as the RecBole model you compare against does.
     private readonly Embedding position_embedding;
@@ -23,7 +25,7 @@ public sealed class MyModelRecommender : SequentialRecommender<MyModelConfig>
     private readonly Dropout dropout;
 
     public MyModelRecommender(MyModelConfig config, ModelContext context)
-        : base(nameof(MyModelRecommender), config, context, config.HiddenSize, config.LossType)
+        : base(nameof(MyModelRecommender), context, config.HiddenSize, config.LossType)
     {
         var hidden = config.HiddenSize;
         position_embedding = nn.Embedding(context.MaxSeqLength, hidden);
@@ -36,10 +38,11 @@ public sealed class MyModelRecommender : SequentialRecommender<MyModelConfig>
         InitializeWeights(config.InitializerRange);
     }
 
-    /// <summary><paramref name="itemSeq"/> [B, L] right-padded item ids, <paramref name="itemSeqLen"/> [B] → [B, hidden].</summary>
-    public override Tensor Encode(Tensor itemSeq, Tensor itemSeqLen)
+    /// <summary>The batch's right-padded item ids [B, L] and real lengths [B] → one vector per sequence [B, hidden].</summary>
+    public override Tensor Forward(Batch batch)
     {
         using var scope = NewDisposeScope();
+        var (itemSeq, itemSeqLen) = (batch.ItemSeq, batch.ItemSeqLen);
         var positions = arange(itemSeq.shape[1], dtype: ScalarType.Int64, device: itemSeq.device);
         var x = dropout.call(EmbedItems(itemSeq) + position_embedding.call(positions));            // [B, L, H]
         var last = GatherLast(x, itemSeqLen);                                                      // [B, H]

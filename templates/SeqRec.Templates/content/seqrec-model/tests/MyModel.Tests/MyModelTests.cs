@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SeqRec.Data;
 using SeqRec.Modeling;
 using Xunit;
 using static TorchSharp.torch;
@@ -19,18 +20,20 @@ public class MyModelTests
     }
 
     [Fact]
-    public void Encode_gives_one_row_per_sequence_and_every_parameter_gets_a_gradient()
+    public void Forward_gives_one_row_per_sequence_and_every_parameter_gets_a_gradient()
     {
         manual_seed(1);
         using var model = NewModel();
-        using var itemSeq = tensor(new long[,] { { 3, 7, 9, 0, 0 }, { 4, 0, 0, 0, 0 } });
-        using var itemSeqLen = tensor(new long[] { 3, 1 });
+        using var batch = new Batch(
+            itemSeq: tensor(new long[,] { { 3, 7, 9, 0, 0 }, { 4, 0, 0, 0, 0 } }),
+            itemSeqLen: tensor(new long[] { 3, 1 }),
+            posItems: tensor(new long[] { 5, 6 }),
+            sampleIndices: [0, 1]);
 
-        using (var output = model.Encode(itemSeq, itemSeqLen))
+        using (var output = model.Forward(batch))
             Assert.Equal([2L, 16L], output.shape);
 
-        using var targets = tensor(new long[] { 5, 6 });
-        using var loss = model.CalculateLoss(itemSeq, itemSeqLen, targets, negItems: null);
+        using var loss = model.CalculateLoss(batch).Total;
         loss.backward();
         Assert.True(float.IsFinite(loss.item<float>()));
         Assert.All(model.parameters(), p => Assert.NotNull(p.grad));
