@@ -1,18 +1,12 @@
 using SeqRec.Cli;
 using Xunit;
+using static SeqRec.Tests.Cli.CliRun;
 
 namespace SeqRec.Tests.Cli;
 
 /// <summary>The CLI in-process: output, one-line errors and exit codes.</summary>
 public class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void Models_lists_both_models_with_their_display_names()

@@ -7,6 +7,7 @@ using SeqRec.Models;
 using SeqRec.Tests.Models;
 using SeqRec.Tests.Training;
 using Xunit;
+using static SeqRec.Tests.Cli.CliRun;
 
 namespace SeqRec.Tests.Cli;
 
@@ -33,13 +34,6 @@ public sealed class PluginTests : IDisposable
         }
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void Models_and_describe_see_a_plugin_model_beside_the_built_in_ones()

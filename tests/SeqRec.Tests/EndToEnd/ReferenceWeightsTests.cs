@@ -6,6 +6,7 @@ using SeqRec.Configuration;
 using SeqRec.Data;
 using SeqRec.Runs;
 using Xunit;
+using static SeqRec.Tests.Cli.CliRun;
 
 namespace SeqRec.Tests.EndToEnd;
 
@@ -57,12 +58,6 @@ public class ReferenceWeightsTests
             Assert.Matches($@"{key}\s*│\s*-\s*│\s*{test.GetProperty(key).GetDouble():F4}", output);
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        return (CliApp.Run(args, output, error), output.ToString(), error.ToString());
-    }
 
     /// <summary>The "seqrec_config" object of expected.json (SeqRec's keys) as TOML tables.</summary>
     private static string SeqrecConfigAsToml()

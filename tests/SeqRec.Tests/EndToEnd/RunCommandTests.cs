@@ -3,6 +3,7 @@ using System.Text.Json;
 using SeqRec.Benchmarks;
 using SeqRec.Cli;
 using Xunit;
+using static SeqRec.Tests.Cli.CliRun;
 
 namespace SeqRec.Tests.EndToEnd;
 
@@ -96,10 +97,4 @@ public sealed class RunCommandTests : IDisposable
     private static JsonElement Results(string runDirectory) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(runDirectory, "results.json"))).RootElement;
 
-    private static (int Code, string Output, string Error) Run(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        return (CliApp.Run(args, output, error), output.ToString(), error.ToString());
-    }
 }

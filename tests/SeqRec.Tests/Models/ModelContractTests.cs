@@ -1,4 +1,3 @@
-using SeqRec.Cli;
 using SeqRec.Configuration;
 using SeqRec.Data;
 using SeqRec.Evaluation;
@@ -123,11 +122,10 @@ public sealed class ModelContractTests : IDisposable
     [MemberData(nameof(Models))]
     public void Describe_lists_every_parameter(string modelId)
     {
-        var output = new StringWriter();
-        var code = CliApp.Run(["describe", modelId], output, new StringWriter());
+        var (code, output, error) = Cli.CliRun.Run("describe", modelId);
 
-        Assert.Equal(0, code);
-        Assert.All(TinyModels.Info(modelId).Config.Parameters, p => Assert.Contains(p.Key, output.ToString(), StringComparison.Ordinal));
+        Assert.True(code == 0, error);
+        Assert.All(TinyModels.Info(modelId).Config.Parameters, p => Assert.Contains(p.Key, output, StringComparison.Ordinal));
     }
 
     [Theory]
