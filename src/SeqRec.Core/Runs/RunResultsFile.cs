@@ -35,6 +35,7 @@ public static class RunResultsFile
             {
                 Epoch = e.Epoch,
                 Loss = e.Loss,
+                LossParts = e.LossParts?.ToDictionary(),
                 TrainSeconds = Math.Round(e.TrainSeconds, 3),
                 DataSeconds = Math.Round(e.DataSeconds, 3),
                 SamplesPerSecond = Math.Round(e.SamplesPerSecond, 1),
@@ -60,6 +61,10 @@ public static class RunResultsFile
     {
         public int Epoch { get; set; }
         public double Loss { get; set; }
+
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public Dictionary<string, double>? LossParts { get; set; }
+
         public double TrainSeconds { get; set; }
         public double DataSeconds { get; set; }
         public double SamplesPerSecond { get; set; }

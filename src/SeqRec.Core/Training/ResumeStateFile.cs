@@ -104,6 +104,7 @@ public static class ResumeStateFile
     {
         public int Epoch { get; set; }
         public double Loss { get; set; }
+        public Dictionary<string, double>? LossParts { get; set; }
         public int Batches { get; set; }
         public int Samples { get; set; }
         public double TrainSeconds { get; set; }
@@ -117,6 +118,7 @@ public static class ResumeStateFile
         {
             Epoch = r.Epoch,
             Loss = r.Loss,
+            LossParts = r.LossParts?.ToDictionary(),
             Batches = r.Batches,
             Samples = r.Samples,
             TrainSeconds = r.TrainSeconds,
@@ -129,6 +131,9 @@ public static class ResumeStateFile
 
         public EpochRecord ToRecord() => new(
             Epoch, Loss, Batches, Samples, TrainSeconds, DataSeconds, ValidScore,
-            ValidMetrics is null ? null : new MetricValues(ValidMetrics), ValidSeconds, Improved);
+            ValidMetrics is null ? null : new MetricValues(ValidMetrics), ValidSeconds, Improved)
+        {
+            LossParts = LossParts,
+        };
     }
 }

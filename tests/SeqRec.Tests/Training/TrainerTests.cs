@@ -34,6 +34,12 @@ public class TrainerTests
             Assert.True(epoch.LossParts["reg"] > 0);
             Assert.Equal(epoch.Loss, epoch.LossParts["main"] + epoch.LossParts["reg"], 4);
         });
+
+        // A resumed run keeps the earlier epochs' parts (they travel in the resume state).
+        var resumed = new Trainer(model, new TrainerConfig { Epochs = 3 }, TrainingHarness.Evaluator())
+            .Fit(TrainingHarness.Data(data, batchSize: 16, seed: 1), harness.Outputs(), resume: true);
+        Assert.Equal(result.History[1].LossParts, resumed.History[1].LossParts);
+        Assert.Equal(3, resumed.History.Count);
     }
 
     [Fact]
