@@ -16,6 +16,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks: 'compare' trains each model at each sequence length in its own process; 'layers' times one encoder step.");
         command.Subcommands.Add(Compare(host));
         command.Subcommands.Add(BenchLayersCommand.Create(host));
+        command.Subcommands.Add(BenchZooCommand.Create(host));
         command.Subcommands.Add(Point(host));
         command.Subcommands.Add(Step(host));
         command.Subcommands.Add(Report());

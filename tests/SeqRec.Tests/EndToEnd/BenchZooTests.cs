@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using SeqRec.Benchmarks;
+using Xunit;
+using static SeqRec.Tests.Cli.CliRun;
+
+namespace SeqRec.Tests.EndToEnd;
+
+/// <summary><c>seqrec bench zoo</c> on tiny synthetic data: every named model measured and trained, the table sorted by test NDCG@10.</summary>
+[Collection(TorchGlobalRandomCollection.Name)]
+public sealed class BenchZooTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void The_zoo_table_has_every_model_sorted_by_test_ndcg_with_results_json_and_a_plot()
+    {
+        var data = Path.Combine(_folder.Path, "data");
+        SyntheticDataset.Write(data, "synthetic", users: 60, items: 40, interactionsPerUser: 12, seed: 9);
+        var output = Path.Combine(_folder.Path, "zoo");
+
+        var (code, stdout, error) = Run("bench", "zoo", "--models", "lightsans,sasrec", "--dataset", "synthetic", "--max-len", "8", "--full",
+            "--set", $"data.data_path=\"{data}\"", "--set", "trainer.epochs=2", "--set", "trainer.train_batch_size=128", "--out", output);
+
+        Assert.True(code == 0, $"{stdout}\n{error}");
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var points = results.RootElement.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(["lightsans", "sasrec"], points.Select(p => p.GetProperty("model").GetString()).Order());
+        var ndcg = points.ToDictionary(p => p.GetProperty("model").GetString()!, p => p.GetProperty("test_metrics").GetProperty("ndcg@10").GetDouble());
+        var report = File.ReadAllText(Path.Combine(output, "report.md"));
+        var rows = report.Split('\n').Where(l => l.StartsWith("| lightsans |", StringComparison.Ordinal) || l.StartsWith("| sasrec |", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ndcg.OrderByDescending(p => p.Value).Select(p => $"| {p.Key} |"), rows.Select(r => r[..(r.IndexOf('|', 2) + 1)]));
+        Assert.Contains(ndcg["sasrec"].ToString("F4", CultureInfo.InvariantCulture), report, StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(output, "quality-vs-epoch-time.png")).Length > 1000);
+    }
+}
