@@ -69,7 +69,17 @@ public sealed class ModelContractTests : IDisposable
 
         Assert.True(double.IsFinite(first.Before) && double.IsFinite(first.After), $"{first}");
         Assert.Equal(first, again);
-        Assert.NotEqual(first.Before, other.Before);
+        // Another seed builds another model. Its first loss differs as well, unless the initial scores are below the
+        // loss's float32 resolution (STAMP's N(0, 0.002) embeddings give exactly ln(n_items) under CE for any seed).
+        Assert.True(first.Before != other.Before || !SameInitialWeights(modelId, lossType, 11, 12), $"seeds 11 and 12 give the same model: {first}");
+    }
+
+    private static bool SameInitialWeights(string modelId, string lossType, long seed, long otherSeed)
+    {
+        using var model = Create(modelId, seed, lossType);
+        using var other = Create(modelId, otherSeed, lossType);
+        var weights = other.state_dict();
+        return model.state_dict().All(p => p.Value.equal(weights[p.Key]).all().item<bool>());
     }
 
     [Theory]
