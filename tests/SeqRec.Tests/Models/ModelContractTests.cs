@@ -69,9 +69,9 @@ public sealed class ModelContractTests : IDisposable
 
         Assert.True(double.IsFinite(first.Before) && double.IsFinite(first.After), $"{first}");
         Assert.Equal(first, again);
-        // Another seed builds another model. Its first loss differs as well, unless the initial scores are below the
-        // loss's float32 resolution (STAMP's N(0, 0.002) embeddings give exactly ln(n_items) under CE for any seed).
-        Assert.True(first.Before != other.Before || !SameInitialWeights(modelId, lossType, 11, 12), $"seeds 11 and 12 give the same model: {first}");
+        // Another seed builds another model. Its first loss need not differ: STAMP's N(0, 0.002) embeddings put every
+        // initial score below the loss's float32 resolution, so its first CE loss is exactly ln(n_items) for any seed.
+        Assert.False(SameInitialWeights(modelId, lossType, 11, 12), $"seeds 11 and 12 build the same model: {first}, {other}");
     }
 
     private static bool SameInitialWeights(string modelId, string lossType, long seed, long otherSeed)
