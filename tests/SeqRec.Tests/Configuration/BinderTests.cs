@@ -1,6 +1,7 @@
 using SeqRec.Configuration;
 using SeqRec.Models;
 using SeqRec.Modeling;
+using SeqRec.Tests.Models;
 using Xunit;
 using static SeqRec.Tests.Configuration.ConfigAssert;
 
@@ -126,7 +127,7 @@ public class BinderTests
 
     [Fact]
     public void An_unknown_model_suggests_the_nearest() =>
-        Assert.Equal(["--model: model: unknown model 'lightsan'; did you mean 'lightsans'? (known: lightsans, sasrec)"],
+        Assert.Equal([$"--model: model: unknown model 'lightsan'; did you mean 'lightsans'? (known: {string.Join(", ", TinyModels.Registry.All.Select(m => m.Id))})"],
             Fails(new ConfigRequest { Model = "lightsan" }));
 
     [Fact]
