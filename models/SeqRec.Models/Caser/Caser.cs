@@ -26,7 +26,7 @@ public sealed class Caser : ItemEmbeddingRecommender
     public Caser(CaserConfig config, ModelContext context)
         : base(nameof(Caser), context, config.EmbeddingSize, config.LossType)
     {
-        if (context.NUsers < 1) throw new SeqRecException($"Caser needs user ids, but the data has {context.NUsers} users");
+        RequireUsers();
         var (e, l) = (config.EmbeddingSize, context.MaxSeqLength);
         _nv = config.Nv;
         _regWeight = config.RegWeight;

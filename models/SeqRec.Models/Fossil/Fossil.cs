@@ -24,7 +24,7 @@ public sealed class Fossil : ItemEmbeddingRecommender
     public Fossil(FossilConfig config, ModelContext context)
         : base(nameof(Fossil), context, config.EmbeddingSize, config.LossType)
     {
-        if (context.NUsers < 1) throw new SeqRecException("fossil needs user ids: the model context has no users");
+        RequireUsers();
         if (config.OrderLen > context.MaxSeqLength)
             throw new SeqRecException($"fossil: order_len ({config.OrderLen}) cannot be longer than max_item_list_length ({context.MaxSeqLength})");
         _orderLen = config.OrderLen;

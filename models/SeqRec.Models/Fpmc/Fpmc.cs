@@ -21,7 +21,7 @@ public sealed class Fpmc : SequentialRecommender
 
     public Fpmc(FpmcConfig config, ModelContext context) : base(nameof(Fpmc), context)
     {
-        if (context.NUsers < 1) throw new SeqRecException("FPMC needs user ids: n_users must be at least 1");
+        RequireUsers();
         var size = config.EmbeddingSize;
         UI_emb = nn.Embedding(context.NUsers, size);
         IU_emb = nn.Embedding(context.NItems, size);

@@ -31,7 +31,7 @@ public sealed class Hgn : ItemEmbeddingRecommender
     public Hgn(HgnConfig config, ModelContext context)
         : base(nameof(Hgn), context, config.EmbeddingSize, config.LossType)
     {
-        if (context.NUsers < 1) throw new SeqRecException("hgn needs user ids: the model context has no users");
+        RequireUsers();
         var size = config.EmbeddingSize;
         _pooling = config.PoolingType;
         (_regGates, _regEmbeddings) = (config.RegWeight[0], config.RegWeight[1]);

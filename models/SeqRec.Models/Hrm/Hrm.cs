@@ -24,7 +24,7 @@ public sealed class Hrm : ItemEmbeddingRecommender
     public Hrm(HrmConfig config, ModelContext context)
         : base(nameof(Hrm), context, config.EmbeddingSize, config.LossType)
     {
-        if (context.NUsers < 1) throw new SeqRecException("HRM needs user ids: n_users must be at least 1");
+        RequireUsers();
         if (config.HighOrder > context.MaxSeqLength)
             throw new SeqRecException($"high_order ({config.HighOrder}) can't be longer than max_item_list_length ({context.MaxSeqLength})");
         _highOrder = config.HighOrder;

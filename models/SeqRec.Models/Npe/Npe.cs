@@ -22,7 +22,7 @@ public sealed class Npe : SequentialRecommender
 
     public Npe(NpeConfig config, ModelContext context) : base(nameof(Npe), context)
     {
-        if (context.NUsers < 1) throw new SeqRecException("npe needs user ids: the model context has no users");
+        RequireUsers();
         EmbeddingSize = config.EmbeddingSize;
         LossType = config.LossType;
         user_embedding = nn.Embedding(context.NUsers, config.EmbeddingSize);

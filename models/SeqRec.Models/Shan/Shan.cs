@@ -33,7 +33,7 @@ public sealed class Shan : ItemEmbeddingRecommender
     public Shan(ShanConfig config, ModelContext context)
         : base(nameof(Shan), context, config.EmbeddingSize, config.LossType)
     {
-        if (context.NUsers < 1) throw new SeqRecException("SHAN needs user ids: n_users must be at least 1");
+        RequireUsers();
         if (config.ShortItemLength > context.MaxSeqLength)
             throw new SeqRecException($"short_item_length ({config.ShortItemLength}) can't be longer than max_item_list_length ({context.MaxSeqLength})");
         var size = config.EmbeddingSize;

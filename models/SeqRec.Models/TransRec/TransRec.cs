@@ -23,7 +23,7 @@ public sealed class TransRec : SequentialRecommender
 
     public TransRec(TransRecConfig config, ModelContext context) : base(nameof(TransRec), context)
     {
-        if (context.NUsers < 1) throw new SeqRecException("TransRec needs user ids: n_users must be at least 1");
+        RequireUsers();
         _embeddingSize = config.EmbeddingSize;
         user_embedding = nn.Embedding(context.NUsers, _embeddingSize, padding_idx: PaddingId);
         item_embedding = nn.Embedding(context.NItems, _embeddingSize, padding_idx: PaddingId);

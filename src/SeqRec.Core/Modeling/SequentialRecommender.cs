@@ -73,6 +73,13 @@ public abstract class SequentialRecommender : nn.Module
     /// <summary>Set by <see cref="UseActivationRecomputation"/>: the model's own layers recompute too.</summary>
     protected bool RecomputeActivations { get; private set; }
 
+    /// <summary>Checks that the data gave users, for a model with user embeddings (RecBole's <c>n_users</c>).</summary>
+    protected void RequireUsers()
+    {
+        if (Context.NUsers < 1)
+            throw new SeqRecException($"{GetName()} needs user ids, but the model context has no users (n_users = {Context.NUsers})");
+    }
+
     /// <summary>Checks that <paramref name="itemSeq"/> is [B, L] with L at most max_item_list_length.</summary>
     protected void CheckItemSeq(Tensor itemSeq)
     {

@@ -41,6 +41,27 @@ public sealed class ModelContractTests : IDisposable
         return data;
     }
 
+    /// <summary>The models that read user ids (they say so in <c>Needs</c>).</summary>
+    public static TheoryData<string> ModelsWithUsers()
+    {
+        var data = new TheoryData<string>();
+        foreach (var info in TinyModels.Registry.All)
+        {
+            using var model = TinyModels.Create(info, Context, (string?)null, seed: 1);
+            if (model.Needs.UserIds) data.Add(info.Id);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsWithUsers))]
+    public void A_model_that_reads_user_ids_refuses_data_without_users(string modelId)
+    {
+        var error = Assert.Throws<SeqRecException>(() => TinyModels.Create(TinyModels.Info(modelId), Context with { NUsers = 0 }, (string?)null, seed: 1));
+
+        Assert.Contains("needs user ids", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void Outputs_have_the_contract_shapes(string modelId)
