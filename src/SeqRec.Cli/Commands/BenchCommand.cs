@@ -13,7 +13,7 @@ internal static class BenchCommand
 {
     public static Command Create(ModelHost host)
     {
-        var command = new Command("bench", "Benchmarks: 'compare' trains each model at each sequence length in its own process; 'layers' times one encoder step.");
+        var command = new Command("bench", "Benchmarks: 'compare' trains models at several sequence lengths, 'zoo' every registered model on one dataset, each in its own process; 'layers' times one encoder step.");
         command.Subcommands.Add(Compare(host));
         command.Subcommands.Add(BenchLayersCommand.Create(host));
         command.Subcommands.Add(BenchZooCommand.Create(host));
