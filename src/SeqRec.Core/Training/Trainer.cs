@@ -118,10 +118,22 @@ public sealed class Trainer
             samples += batch.Size;
             _observer.BatchCompleted(new BatchProgress(epoch, batches, expectedBatches, samples, lossSum, clock.Elapsed));
         }
+        ReleaseUnreferencedTensors();
         return new EpochRecord(epoch, lossSum, batches, samples, clock.Elapsed.TotalSeconds, dataTime.TotalSeconds, null, null, null, false)
         {
             LossParts = partSums.Count == 0 ? null : partSums,
         };
+    }
+
+    /// <summary>
+    /// Tensors that no dispose scope owns free their native memory only when the .NET collector finalizes their
+    /// wrappers, and a training loop allocates too little managed memory for that to happen often: measured on STAMP,
+    /// the process grew by about 0.6 GB per ml-100k epoch without this. One full collection per epoch bounds it.
+    /// </summary>
+    private static void ReleaseUnreferencedTensors()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     private MetricValues TestBestModel(TrainingData data, TrainingOutputs outputs, ResumeState state)
