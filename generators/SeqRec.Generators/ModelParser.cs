@@ -18,11 +18,12 @@ namespace SeqRec.Generators
             var location = type.Locations.FirstOrDefault();
             var attribute = context.Attributes[0];
             var id = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
-            string displayName = id, paper = "";
+            string displayName = id, paper = "", remarks = "";
             foreach (var named in attribute.NamedArguments)
             {
                 if (named.Key == "DisplayName" && named.Value.Value is string d && d.Length > 0) displayName = d;
                 if (named.Key == "Paper" && named.Value.Value is string p) paper = p;
+                if (named.Key == "Remarks" && named.Value.Value is string r) remarks = r;
             }
 
             ModelResult Fail(DiagnosticDescriptor descriptor, params string[] arguments) =>
@@ -48,6 +49,7 @@ namespace SeqRec.Generators
                 id,
                 displayName,
                 paper,
+                remarks,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 constructor.Parameters[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
             return new ModelResult(entry, LocationInfo.From(location), EquatableArray<DiagnosticInfo>.Empty);

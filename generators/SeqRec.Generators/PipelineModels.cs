@@ -32,6 +32,7 @@ namespace SeqRec.Generators
         string Id,
         string DisplayName,
         string Paper,
+        string Remarks,
         string FullyQualifiedName,
         string ConfigFullyQualifiedName);
 

@@ -27,7 +27,8 @@ namespace SeqRec.Generators
             foreach (var m in spec.Models.OrderBy(m => m.Id, System.StringComparer.Ordinal))
             {
                 w.Line($"new {Info}({SourceWriter.Literal(m.Id)}, {SourceWriter.Literal(m.DisplayName)}, {SourceWriter.Literal(m.Paper)}, typeof({m.FullyQualifiedName}), {m.ConfigFullyQualifiedName}.Info,");
-                w.Line($"    static (config, context) => new {m.FullyQualifiedName}(({m.ConfigFullyQualifiedName})config, context)),");
+                var remarks = m.Remarks.Length > 0 ? $" {{ Remarks = {SourceWriter.Literal(m.Remarks)} }}" : "";
+                w.Line($"    static (config, context) => new {m.FullyQualifiedName}(({m.ConfigFullyQualifiedName})config, context)){remarks},");
             }
             w.Close(";");
             w.Close();

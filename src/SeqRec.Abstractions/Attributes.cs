@@ -39,6 +39,11 @@ public sealed class ModelAttribute(string id) : Attribute
     public string DisplayName { get; set; } = "";
     /// <summary>The paper that introduced the model.</summary>
     public string Paper { get; set; } = "";
+    /// <summary>
+    /// What a user should know beyond the parameters, printed by <c>seqrec describe</c>: for a port, the reference
+    /// implementation's behaviour that is reproduced on purpose although it looks unintended.
+    /// </summary>
+    public string Remarks { get; set; } = "";
 }
 
 /// <summary>

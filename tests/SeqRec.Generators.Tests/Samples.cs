@@ -45,7 +45,10 @@ internal static class Samples
 
         public sealed record ModelInfo(string Id, string DisplayName, string Paper, System.Type ModelType,
             SeqRec.Configuration.ConfigSectionInfo Config,
-            System.Func<SeqRec.Configuration.IConfigSection, ModelContext, SequentialRecommender> Create);
+            System.Func<SeqRec.Configuration.IConfigSection, ModelContext, SequentialRecommender> Create)
+        {
+            public string Remarks { get; init; } = "";
+        }
         """;
 
     public const string Model = """
@@ -57,7 +60,7 @@ internal static class Samples
         [ModelCatalog]
         public static partial class SampleModels;
 
-        [Model("sample", DisplayName = "Sample Model", Paper = "Nobody, 2026")]
+        [Model("sample", DisplayName = "Sample Model", Paper = "Nobody, 2026", Remarks = "Scores \"as is\".")]
         public sealed class SampleModel : SequentialRecommender
         {
             public SampleModel(SampleConfig config, ModelContext context) { }

@@ -11,7 +11,8 @@ namespace SeqRec.Models;
 /// time), <c>relu(fc1(dropout(features)))</c> joined with the user embedding, <c>relu(fc2(.))</c>. Padding positions
 /// take part with their (non-zero) embedding row 0, as in RecBole.
 /// </summary>
-[Model("caser", DisplayName = "Caser", Paper = "Tang and Wang, Personalized Top-N Sequential Recommendation via Convolutional Sequence Embedding, WSDM 2018")]
+[Model("caser", DisplayName = "Caser", Paper = "Tang and Wang, Personalized Top-N Sequential Recommendation via Convolutional Sequence Embedding, WSDM 2018",
+    Remarks = "As RecBole 1.2.1: the convolutions run over the whole right-padded sequence, and one horizontal filter per height 1..L makes the cost grow with L cubed (the shipped config uses L = 10).")]
 public sealed class Caser : ItemEmbeddingRecommender
 {
     private readonly Embedding user_embedding;

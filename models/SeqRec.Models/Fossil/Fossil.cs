@@ -12,7 +12,8 @@ namespace SeqRec.Models;
 /// as zero vectors), plus a similarity term, <c>len^(-alpha)</c> times the sum of the embeddings over every position of
 /// the right-padded sequence (padding rows included). Scores are dot products with the item embedding.
 /// </summary>
-[Model("fossil", DisplayName = "FOSSIL", Paper = "He and McAuley, Fusing Similarity Models with Markov Chains for Sparse Sequential Recommendation, ICDM 2016")]
+[Model("fossil", DisplayName = "FOSSIL", Paper = "He and McAuley, Fusing Similarity Models with Markov Chains for Sparse Sequential Recommendation, ICDM 2016",
+    Remarks = "As RecBole 1.2.1: positions before the sequence start are zero vectors in the high-order term, while the similarity term sums the padding rows.")]
 public sealed class Fossil : ItemEmbeddingRecommender
 {
     private readonly Embedding user_lambda;

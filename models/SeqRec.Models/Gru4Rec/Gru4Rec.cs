@@ -9,7 +9,8 @@ namespace SeqRec.Models;
 /// GRU4Rec (Tan et al., DLRS 2016) as RecBole 1.2.1 computes it: item embeddings, dropout, a bias-free GRU over all L
 /// positions (padding included), a dense projection back to the embedding size, the state at the last real item.
 /// </summary>
-[Model("gru4rec", DisplayName = "GRU4Rec", Paper = "Tan, Xu and Liu, Improved Recurrent Neural Networks for Session-based Recommendations, DLRS 2016")]
+[Model("gru4rec", DisplayName = "GRU4Rec", Paper = "Tan, Xu and Liu, Improved Recurrent Neural Networks for Session-based Recommendations, DLRS 2016",
+    Remarks = "As RecBole 1.2.1: the GRU also runs over the padding positions, whose embedding row is not zero (RecBole re-initialises it), before the output is read at the last real item.")]
 public sealed class Gru4Rec : ItemEmbeddingRecommender
 {
     private readonly Dropout emb_dropout;

@@ -14,7 +14,8 @@ namespace SeqRec.Models;
 /// <c>item_embedding_for_prediction</c>; RecBole's BPR loss takes the negative's embedding from <c>item_embedding</c>
 /// instead, and that is reproduced here.
 /// </summary>
-[Model("hgn", DisplayName = "HGN", Paper = "Ma, Kang and Liu, Hierarchical Gating Networks for Sequential Recommendation, KDD 2019")]
+[Model("hgn", DisplayName = "HGN", Paper = "Ma, Kang and Liu, Hierarchical Gating Networks for Sequential Recommendation, KDD 2019",
+    Remarks = "As RecBole 1.2.1: scores use item_embedding_for_prediction, but the BPR negative uses item_embedding.")]
 public sealed class Hgn : ItemEmbeddingRecommender
 {
     private readonly Embedding user_embedding;

@@ -12,7 +12,8 @@ namespace SeqRec.Models;
 /// the user embedding; scores are dot products with the item embeddings. Average pooling writes
 /// <c>min(length, high_order)</c> into the batch's lengths in place, as RecBole does with the interaction's tensor.
 /// </summary>
-[Model("hrm", DisplayName = "HRM", Paper = "Wang et al., Learning Hierarchical Representation Model for Next Basket Recommendation, SIGIR 2015")]
+[Model("hrm", DisplayName = "HRM", Paper = "Wang et al., Learning Hierarchical Representation Model for Next Basket Recommendation, SIGIR 2015",
+    Remarks = "As RecBole 1.2.1: with average pooling, the sum runs over all L positions (padding rows included), and min(len, high_order) is written into the batch's lengths, which later scores of the same batch see.")]
 public sealed class Hrm : ItemEmbeddingRecommender
 {
     private readonly Embedding user_embedding;

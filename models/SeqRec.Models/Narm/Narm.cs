@@ -10,7 +10,8 @@ namespace SeqRec.Models;
 /// encoding is the state at the last real item, the local one a sum of all states weighted by an attention score that
 /// padding positions zero out (no softmax); the two concatenated and projected to the embedding size.
 /// </summary>
-[Model("narm", DisplayName = "NARM", Paper = "Li, Ren, Chen, Ren, Lian and Ma, Neural Attentive Session-based Recommendation, CIKM 2017")]
+[Model("narm", DisplayName = "NARM", Paper = "Li, Ren, Chen, Ren, Lian and Ma, Neural Attentive Session-based Recommendation, CIKM 2017",
+    Remarks = "As RecBole 1.2.1: the attention has no softmax, and the padding mask is applied inside it, before v_t.")]
 public sealed class Narm : ItemEmbeddingRecommender
 {
     private readonly Dropout emb_dropout;

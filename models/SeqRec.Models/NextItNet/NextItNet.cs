@@ -10,7 +10,8 @@ namespace SeqRec.Models;
 /// convolutions over the whole right-padded sequence, and <c>final_layer</c> of the block output at the last position
 /// L-1 (after any padding, whose embedding row 0 is non-zero), whatever the sequence's length.
 /// </summary>
-[Model("nextitnet", DisplayName = "NextItNet", Paper = "Yuan et al., A Simple Convolutional Generative Network for Next Item Recommendation, WSDM 2019")]
+[Model("nextitnet", DisplayName = "NextItNet", Paper = "Yuan et al., A Simple Convolutional Generative Network for Next Item Recommendation, WSDM 2019",
+    Remarks = "As RecBole 1.2.1: the output is read at position L-1, after the padding of every sequence shorter than L; the regulariser sums the un-squared norms of every residual-block weight, LayerNorm weights included.")]
 public sealed class NextItNet : ItemEmbeddingRecommender
 {
     private readonly ModuleList<NextItNetResidualBlock> residual_blocks;

@@ -12,7 +12,8 @@ namespace SeqRec.Models;
 /// <c>relu(item_embedding)</c>. RecBole's <c>item_embedding</c> has no padding row (padding positions add row 0 and
 /// row 0 trains); <c>embedding_seq_item</c> is created and initialised but used nowhere, and is kept for the state dict.
 /// </summary>
-[Model("npe", DisplayName = "NPE", Paper = "Nguyen and Takasu, NPE: Neural Personalized Embedding for Collaborative Filtering, IJCAI 2018")]
+[Model("npe", DisplayName = "NPE", Paper = "Nguyen and Takasu, NPE: Neural Personalized Embedding for Collaborative Filtering, IJCAI 2018",
+    Remarks = "As RecBole 1.2.1: candidates are relu(item_embedding.weight), and embedding_seq_item is kept in the state dict although unused.")]
 public sealed class Npe : SequentialRecommender
 {
     private readonly Embedding user_embedding;

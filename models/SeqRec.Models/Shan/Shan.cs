@@ -13,7 +13,8 @@ namespace SeqRec.Models;
 /// model's batch transforms add; full-sort scores read the right-padded sequence as RecBole's
 /// <c>full_sort_predict</c> does, so for rows shorter than the window the short-term part is padding there.
 /// </summary>
-[Model("shan", DisplayName = "SHAN", Paper = "Ying et al., Sequential Recommender System based on Hierarchical Attention Network, IJCAI 2018")]
+[Model("shan", DisplayName = "SHAN", Paper = "Ying et al., Sequential Recommender System based on Hierarchical Attention Network, IJCAI 2018",
+    Remarks = "As RecBole 1.2.1: training and predict read the left-padded sequence, but full-sort scoring reads the right-padded one, so for sequences shorter than L the short-term window is padding there.")]
 public sealed class Shan : ItemEmbeddingRecommender
 {
     /// <summary>The batch field holding the left-padded sequences.</summary>

@@ -12,7 +12,8 @@ namespace SeqRec.Models;
 /// attention weights <c>w0(sigmoid(w1 x_i + w2 x_t + w3 m_s + b_a))</c> are used as they are (no softmax, no mask);
 /// the output is <c>tanh(mlp_a(sum_i alpha_i x_i + m_s)) * tanh(mlp_b(x_t))</c> with <c>x_t</c> the last real item.
 /// </summary>
-[Model("stamp", DisplayName = "STAMP", Paper = "Liu, Zeng, Mokhosi and Zhang, STAMP: Short-Term Attention/Memory Priority Model for Session-based Recommendation, KDD 2018")]
+[Model("stamp", DisplayName = "STAMP", Paper = "Liu, Zeng, Mokhosi and Zhang, STAMP: Short-Term Attention/Memory Priority Model for Session-based Recommendation, KDD 2018",
+    Remarks = "As RecBole 1.2.1: the attention has no softmax and no padding mask, and the mean memory sums all L positions (padding rows included) divided by the real length.")]
 public sealed class Stamp : ItemEmbeddingRecommender
 {
     private readonly Linear w1;

@@ -12,7 +12,8 @@ namespace SeqRec.Models;
 /// RecBole's fixed regularisers: EmbLoss of the positive items, the users and the positive biases, and the sum of
 /// |T_i| (RecBole's RegLoss iterates over the elements of the one-dimensional T).
 /// </summary>
-[Model("transrec", DisplayName = "TransRec", Paper = "He, Kang and McAuley, Translation-based Recommendation, RecSys 2017")]
+[Model("transrec", DisplayName = "TransRec", Paper = "He, Kang and McAuley, Translation-based Recommendation, RecSys 2017",
+    Remarks = "As RecBole 1.2.1: the regulariser on T is its L1 norm (RecBole's RegLoss iterates over the elements of a 1-D tensor).")]
 public sealed class TransRec : SequentialRecommender
 {
     private readonly Embedding user_embedding;

@@ -33,6 +33,8 @@ internal static class DescribeCommand
                 table.AddRow(Markup.Escape(key), Markup.Escape(p.TypeName), Markup.Escape(p.AllowedValues.Count > 0 ? p.Default?.ToString() ?? "" : Format(p.Default)), Markup.Escape(Range(p)), Markup.Escape(p.Help));
             }
             console.Write(table);
+            if (model is { Remarks.Length: > 0 })
+                console.Write(new Panel(Markup.Escape(model.Remarks)) { Header = new PanelHeader("remarks") });
             return CliApp.Ok;
         });
         return command;

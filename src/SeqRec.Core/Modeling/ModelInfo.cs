@@ -15,6 +15,9 @@ public sealed record ModelInfo(
     ConfigSectionInfo Config,
     Func<IConfigSection, ModelContext, SequentialRecommender> Create)
 {
+    /// <summary>Notes <c>seqrec describe</c> prints under the parameters (<c>[Model(Remarks = ...)]</c>).</summary>
+    public string Remarks { get; init; } = "";
+
     /// <summary>The assembly that defines the model.</summary>
     public Assembly Assembly => ModelType.Assembly;
 

@@ -28,6 +28,16 @@ public class CliTests
         Assert.Contains("1e-12", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Describe_prints_the_remarks_of_a_model_that_reproduces_a_reference_quirk()
+    {
+        var (code, output, _) = Run("describe", "shan");
+        Assert.Equal(0, code);
+        Assert.Contains("remarks", output, StringComparison.Ordinal);
+        Assert.Contains("right-padded", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("remarks", Run("describe", "sasrec").Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("lightsans.k_interests=0", "lightsans.k_interests: 0 is below the minimum 1")]
     [InlineData("lightsans.k_interest=3", "did you mean 'k_interests'?")]
