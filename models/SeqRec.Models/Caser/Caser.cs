@@ -1,4 +1,5 @@
 using SeqRec.Data;
+using SeqRec.Kernels;
 using SeqRec.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ public sealed class Caser : ItemEmbeddingRecommender
     private readonly ModuleList<Conv2d> conv_h;
     private readonly Linear fc1;
     private readonly Linear fc2;
-    private readonly Dropout dropout;
+    private readonly HashedDropout dropout;
     private readonly int _nv;
     private readonly double _regWeight;
 
@@ -38,7 +39,7 @@ public sealed class Caser : ItemEmbeddingRecommender
             conv_h.Add(nn.Conv2d(1, config.Nh, (height, e)));
         fc1 = nn.Linear(config.Nv * e + config.Nh * l, e);
         fc2 = nn.Linear(2 * e, e);
-        dropout = nn.Dropout(config.DropoutProb);
+        dropout = new HashedDropout(config.DropoutProb);
         RegisterComponents();
         InitializeCaserWeights(e);
     }

@@ -1,5 +1,7 @@
 using SeqRec.Data;
+using SeqRec.Kernels;
 using SeqRec.Modeling;
+using SeqRec.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,14 +15,14 @@ namespace SeqRec.Models;
     Remarks = "As RecBole 1.2.1: the GRU also runs over the padding positions, whose embedding row is not zero (RecBole re-initialises it), before the output is read at the last real item.")]
 public sealed class Gru4Rec : ItemEmbeddingRecommender
 {
-    private readonly Dropout emb_dropout;
+    private readonly HashedDropout emb_dropout;
     private readonly GRU gru_layers;
     private readonly Linear dense;
 
     public Gru4Rec(Gru4RecConfig config, ModelContext context)
         : base(nameof(Gru4Rec), context, config.EmbeddingSize, config.LossType)
     {
-        emb_dropout = nn.Dropout(config.DropoutProb);
+        emb_dropout = new HashedDropout(config.DropoutProb);
         gru_layers = nn.GRU(config.EmbeddingSize, config.HiddenSize, config.NumLayers, bias: false, batchFirst: true);
         dense = nn.Linear(config.HiddenSize, config.EmbeddingSize);
         RegisterComponents();
@@ -44,7 +46,7 @@ public sealed class Gru4Rec : ItemEmbeddingRecommender
     {
         using var scope = NewDisposeScope();
         var input = emb_dropout.call(EmbedItems(batch.ItemSeq));
-        var (output, _) = gru_layers.call(input);
+        var output = GruStack.Run(gru_layers, input, Kernels);
         return dense.call(GatherLast(output, batch.ItemSeqLen)).MoveToOuterDisposeScope();
     }
 }

@@ -1,7 +1,8 @@
 using SeqRec.Data;
+using SeqRec.Kernels;
 using SeqRec.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models;
@@ -17,7 +18,7 @@ namespace SeqRec.Models;
 public sealed class Hrm : ItemEmbeddingRecommender
 {
     private readonly Embedding user_embedding;
-    private readonly Dropout dropout;
+    private readonly HashedDropout dropout;
     private readonly int _highOrder;
     private readonly HrmPooling _layer1;
     private readonly HrmPooling _layer2;
@@ -32,7 +33,7 @@ public sealed class Hrm : ItemEmbeddingRecommender
         _layer1 = config.PoolingTypeLayer_1;
         _layer2 = config.PoolingTypeLayer_2;
         user_embedding = nn.Embedding(context.NUsers, config.EmbeddingSize);
-        dropout = nn.Dropout(config.DropoutProb);
+        dropout = new HashedDropout(config.DropoutProb);
         RegisterComponents();
         using var noGrad = no_grad();
         nn.init.xavier_normal_(ItemEmbedding.weight!);

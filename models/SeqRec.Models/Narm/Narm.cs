@@ -1,5 +1,7 @@
 using SeqRec.Data;
+using SeqRec.Kernels;
 using SeqRec.Modeling;
+using SeqRec.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,24 +16,24 @@ namespace SeqRec.Models;
     Remarks = "As RecBole 1.2.1: the attention has no softmax, and the padding mask is applied inside it, before v_t.")]
 public sealed class Narm : ItemEmbeddingRecommender
 {
-    private readonly Dropout emb_dropout;
+    private readonly HashedDropout emb_dropout;
     private readonly GRU gru;
     private readonly Linear a_1;
     private readonly Linear a_2;
     private readonly Linear v_t;
-    private readonly Dropout ct_dropout;
+    private readonly HashedDropout ct_dropout;
     private readonly Linear b;
 
     public Narm(NarmConfig config, ModelContext context)
         : base(nameof(Narm), context, config.EmbeddingSize, config.LossType)
     {
         var hidden = config.HiddenSize;
-        emb_dropout = nn.Dropout(config.DropoutProbs[0]);
+        emb_dropout = new HashedDropout(config.DropoutProbs[0]);
         gru = nn.GRU(config.EmbeddingSize, hidden, config.NLayers, bias: false, batchFirst: true);
         a_1 = nn.Linear(hidden, hidden, hasBias: false);
         a_2 = nn.Linear(hidden, hidden, hasBias: false);
         v_t = nn.Linear(hidden, 1, hasBias: false);
-        ct_dropout = nn.Dropout(config.DropoutProbs[1]);
+        ct_dropout = new HashedDropout(config.DropoutProbs[1]);
         b = nn.Linear(2 * hidden, config.EmbeddingSize, hasBias: false);
         RegisterComponents();
         InitializeNarmWeights();
@@ -51,7 +53,7 @@ public sealed class Narm : ItemEmbeddingRecommender
         using var scope = NewDisposeScope();
         var itemSeq = batch.ItemSeq;
         var input = emb_dropout.call(EmbedItems(itemSeq));
-        var (states, _) = gru.call(input);
+        var states = GruStack.Run(gru, input, Kernels);
         var global = GatherLast(states, batch.ItemSeqLen);
         var mask = itemSeq.gt(0).unsqueeze(2).to_type(states.dtype);
         var alpha = v_t.call(mask * sigmoid(a_1.call(states) + a_2.call(global).unsqueeze(1)));

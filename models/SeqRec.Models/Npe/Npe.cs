@@ -1,7 +1,8 @@
 using SeqRec.Data;
+using SeqRec.Kernels;
 using SeqRec.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeqRec.Models;
@@ -19,7 +20,7 @@ public sealed class Npe : SequentialRecommender
     private readonly Embedding user_embedding;
     private readonly Embedding item_embedding;
     private readonly Embedding embedding_seq_item;
-    private readonly Dropout dropout;
+    private readonly HashedDropout dropout;
 
     public Npe(NpeConfig config, ModelContext context) : base(nameof(Npe), context)
     {
@@ -29,7 +30,7 @@ public sealed class Npe : SequentialRecommender
         user_embedding = nn.Embedding(context.NUsers, config.EmbeddingSize);
         item_embedding = nn.Embedding(context.NItems, config.EmbeddingSize);
         embedding_seq_item = nn.Embedding(context.NItems, config.EmbeddingSize, padding_idx: PaddingId);
-        dropout = nn.Dropout(config.DropoutProb);
+        dropout = new HashedDropout(config.DropoutProb);
         RegisterComponents();
         using var noGrad = no_grad();
         foreach (var embedding in new[] { user_embedding, item_embedding, embedding_seq_item })

@@ -64,11 +64,15 @@ public abstract class SequentialRecommender : nn.Module
     /// <returns>How many modules were switched.</returns>
     public int UseKernels(KernelChoice kernels)
     {
+        Kernels = kernels;
         var switched = 0;
         foreach (var (_, module) in named_modules())
             if (module is ISelectsKernels selecting) { selecting.Kernels = kernels; switched++; }
         return switched;
     }
+
+    /// <summary>Set by <see cref="UseKernels"/>, for the model's own calls of shared kernels (e.g. <c>GruStack.Run</c>).</summary>
+    protected KernelChoice Kernels { get; private set; }
 
     /// <summary>Set by <see cref="UseActivationRecomputation"/>: the model's own layers recompute too.</summary>
     protected bool RecomputeActivations { get; private set; }
