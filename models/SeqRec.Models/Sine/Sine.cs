@@ -82,7 +82,10 @@ public sealed class Sine : ItemEmbeddingRecommender
         var pkt = xw3.bmm(ln2.call(cu).transpose(1, 2)).softmax(2);             // [B, L, k]
 
         // Attention weighting: per intention, a distribution over positions.
-        var ptk = tanh(x.unsqueeze(1).matmul(w_k_1)).matmul(w_k_2.view(k, d, 1)).squeeze(3).softmax(2);   // [B, k, L]
+        // x w_k_1[j] for every j as one product with the k matrices side by side (a broadcast [B, 1, L, D] @ [k, D, D]
+        // would expand w_k_1 to B copies, and its gradient too).
+        var hidden = tanh(x.matmul(w_k_1.permute(1, 0, 2).reshape(d, k * d)).view(b, length, k, d));      // [B, L, k, D]
+        var ptk = (hidden * w_k_2).sum(3).transpose(1, 2).softmax(2);           // [B, k, L]
 
         // Interest embeddings.
         var delta = nn.functional.normalize((pkt.transpose(1, 2) * ptk).bmm(x), p: 2, dim: 2);            // [B, k, D]
