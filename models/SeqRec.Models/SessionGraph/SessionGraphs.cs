@@ -50,21 +50,25 @@ public sealed class SessionGraphs : IDisposable
         var items = zeros_like(seq).scatter_(1, node, sorted);                   // every position of a run writes the same id
         var alias = zeros_like(seq).scatter_(1, order, node);                    // back to the sequence's order
 
-        // Edges t → t+1 while item t+1 is real (RecBole stops at the first padding position); a repeated transition
-        // writes the same 1 again. Transitions after that point are sent to a spare last column and dropped.
-        var adjacency = zeros(batch, length * length + 1, dtype, seq.device);
+        // Edges t → t+1 while item t+1 is real (RecBole stops at the first padding position), written straight into
+        // A's layout: edge u → v sets A[v, u] (in) and A[u, L + v] (out); a repeated transition writes the same 1
+        // again. A transition past that point writes 0 at A[0, 0]: it only exists in a padded row, where node 0 is
+        // item 0, which has no edge.
+        var width = 2 * length;
+        var a = zeros(batch, length * width, dtype, seq.device);
         if (length > 1)
         {
-            var next = seq.narrow(1, 1, length - 1);
-            var live = next.eq(0).cumsum(1).eq(0);
-            var edge = alias.narrow(1, 0, length - 1).mul(length).add_(alias.narrow(1, 1, length - 1));
-            edge = edge.masked_fill_(live.logical_not(), length * length);
-            adjacency.scatter_(1, edge, ones(batch, length - 1, dtype, seq.device));
+            var from = alias.narrow(1, 0, length - 1);
+            var to = alias.narrow(1, 1, length - 1);
+            var live = seq.narrow(1, 1, length - 1).eq(0).cumsum(1).eq(0);
+            var inEdge = to.mul(width).add_(from).mul_(live);
+            var outEdge = from.mul(width).add_(to).add_(length).mul_(live);
+            var value = live.to_type(dtype);
+            a.scatter_(1, cat([inEdge, outEdge], 1), cat([value, value], 1));
         }
-        var uA = adjacency.narrow(1, 0, length * length).view(batch, length, length);   // uA[i, j] = edge i → j
-        var inDegree = uA.sum(1).clamp_min_(1).unsqueeze(2);                             // [B, L, 1], per node i
-        var outDegree = uA.sum(2).clamp_min_(1).unsqueeze(2);
-        var a = cat([uA.transpose(1, 2).div(inDegree), uA.div(outDegree)], 2);
+        var halves = a.view(batch, length, 2, length);                          // [B, node, in|out, node]
+        halves.div_(halves.sum(3, keepdim: true).clamp_min_(1));                // in- and out-degree, 0 → 1
+        a = a.view(batch, length, width);
 
         return new SessionGraphs(items.MoveToOuterDisposeScope(), alias.MoveToOuterDisposeScope(), a.MoveToOuterDisposeScope());
     }
