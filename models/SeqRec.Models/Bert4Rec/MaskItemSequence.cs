@@ -15,9 +15,10 @@ namespace SeqRec.Models;
 /// </summary>
 /// <remarks>
 /// Every draw comes from <c>StableRandom.Derive(seed, stream, epoch, batch)</c>, so a resumed run masks its batches
-/// exactly as an uninterrupted one. The work is one pass over the batch's B·L ids in managed arrays (about a
-/// millisecond at B = 2048, L = 50), cheaper than the dozen tensor operations a vectorised form needs, and exact
-/// rejection sampling of the negatives needs a per-row item set either way.
+/// exactly as an uninterrupted one. The work is one pass over the batch's B·L ids in managed arrays: measured at
+/// B = 2048, L = 50 on a busy 2-core machine, 2.5 ms at best and 7 ms median per batch, against several seconds for the
+/// training step it feeds. Exact rejection sampling of the negatives needs a per-row item set, which a tensor form
+/// would not avoid.
 /// </remarks>
 public sealed class MaskItemSequence : IBatchTransform
 {
