@@ -88,8 +88,8 @@ public sealed class Bert4Rec : ItemEmbeddingRecommender, IReferenceOutputs
         extended.scatter_(1, itemSeqLen.to_type(ScalarType.Int64).view(rows, 1), full(rows, 1, MaskToken, itemSeq.dtype, itemSeq.device));
         var shifted = extended.narrow(1, 1, width);
         if (!_keepFirstItem) return shifted.contiguous().MoveToOuterDisposeScope();
-        var full_ = itemSeqLen.view(rows, 1).ge(width);
-        return where(full_, shifted, extended.narrow(1, 0, width)).MoveToOuterDisposeScope();
+        var isFull = itemSeqLen.view(rows, 1).ge(width);
+        return where(isFull, shifted, extended.narrow(1, 0, width)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Where the mask token of <see cref="TestSequence"/> sits, [B].</summary>
