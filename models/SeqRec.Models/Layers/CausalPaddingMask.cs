@@ -15,18 +15,24 @@ namespace SeqRec.Models.Layers;
 /// 0 as -10000 (both underflow exp in float32), because no query row is masked entirely: key 0 is always a real item
 /// and always visible. For the same reason a future key can simply be skipped (<see cref="MaskedSoftmaxKernels"/>):
 /// its probability is exactly 0 either way.
+/// A bidirectional mask (<see cref="Bidirectional"/>, BERT4Rec's) has no causal term (it is all 0) and only the
+/// key-padding term hides keys.
 /// </remarks>
 public sealed class CausalPaddingMask : IDisposable
 {
     private const float Blocked = -10000f;
 
-    private CausalPaddingMask(Tensor queryKey, Tensor key, Tensor? queryPositions, bool paddingRowsRead)
+    private CausalPaddingMask(Tensor queryKey, Tensor key, Tensor? queryPositions, bool paddingRowsRead, bool causal = true)
     {
         QueryKey = queryKey;
         Key = key;
         QueryPositions = queryPositions;
         PaddingRowsRead = paddingRowsRead;
+        Causal = causal;
     }
+
+    /// <summary>Whether a query at position i sees keys 0..i only; false for a <see cref="Bidirectional"/> mask.</summary>
+    public bool Causal { get; }
 
     /// <summary>The causal term: [L, L] for every query row, or [B, 1, 1, L] for one query row per sequence.</summary>
     public Tensor QueryKey { get; }
@@ -48,7 +54,7 @@ public sealed class CausalPaddingMask : IDisposable
     public bool PaddingRowsRead { get; }
 
     /// <summary>Whether the causal term alone is the mask: every query row (all positions) reads only real items.</summary>
-    public bool CausalSuffices => QueryPositions is null && !PaddingRowsRead;
+    public bool CausalSuffices => Causal && QueryPositions is null && !PaddingRowsRead;
 
     /// <summary>The mask of right-padded item sequences <paramref name="itemSeq"/> [B, L], exact at every row.</summary>
     public static CausalPaddingMask For(Tensor itemSeq) => Create(itemSeq, paddingRowsRead: true);
@@ -60,15 +66,21 @@ public sealed class CausalPaddingMask : IDisposable
     /// </summary>
     public static CausalPaddingMask ForRealRows(Tensor itemSeq) => Create(itemSeq, paddingRowsRead: false);
 
-    private static CausalPaddingMask Create(Tensor itemSeq, bool paddingRowsRead)
+    /// <summary>
+    /// RecBole's bidirectional mask (<c>get_attention_mask(item_seq, bidirectional=True)</c>): every query sees every
+    /// key that is not padding, exact at every row.
+    /// </summary>
+    public static CausalPaddingMask Bidirectional(Tensor itemSeq) => Create(itemSeq, paddingRowsRead: true, causal: false);
+
+    private static CausalPaddingMask Create(Tensor itemSeq, bool paddingRowsRead, bool causal = true)
     {
         var (batch, length) = (itemSeq.shape[0], itemSeq.shape[1]);
         using var scope = NewDisposeScope();
-        var future = ones(length, length, ScalarType.Bool, itemSeq.device).triu_(1);
-        var causal = zeros(length, length, ScalarType.Float32, itemSeq.device).masked_fill_(future, Blocked);
+        var queryKey = zeros(length, length, ScalarType.Float32, itemSeq.device);
+        if (causal) queryKey.masked_fill_(ones(length, length, ScalarType.Bool, itemSeq.device).triu_(1), Blocked);
         var padding = zeros(batch, 1, 1, length, ScalarType.Float32, itemSeq.device)
             .masked_fill_(itemSeq.eq(SequentialRecommender.PaddingId).view(batch, 1, 1, length), Blocked);
-        return new CausalPaddingMask(causal.MoveToOuterDisposeScope(), padding.MoveToOuterDisposeScope(), null, paddingRowsRead);
+        return new CausalPaddingMask(queryKey.MoveToOuterDisposeScope(), padding.MoveToOuterDisposeScope(), null, paddingRowsRead, causal);
     }
 
     /// <summary>The mask for query rows <paramref name="rows"/> [B] only (one per sequence): terms [B, 1, 1, L].</summary>
@@ -78,7 +90,7 @@ public sealed class CausalPaddingMask : IDisposable
         var causalRows = QueryKey.dim() == 2
             ? QueryKey.index_select(0, rows).view(batch, 1, 1, -1)
             : throw new InvalidOperationException("the mask is already restricted to one row per sequence");
-        return new CausalPaddingMask(causalRows, Key.alias(), rows.dtype == ScalarType.Int64 ? rows.alias() : rows.to_type(ScalarType.Int64), PaddingRowsRead);
+        return new CausalPaddingMask(causalRows, Key.alias(), rows.dtype == ScalarType.Int64 ? rows.alias() : rows.to_type(ScalarType.Int64), PaddingRowsRead, Causal);
     }
 
     /// <summary>The dense additive mask [B, 1, Lq, L] with RecBole's exact values.</summary>

@@ -136,7 +136,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, CausalPaddingMask, Te
     /// <summary>One head's dropout(softmax(q·kᵀ·scale + mask))·v; the probabilities come from one fused node.</summary>
     private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, CausalPaddingMask mask)
     {
-        using var dropped = AttentionProbabilities.Apply(q, k, mask.Key, mask.QueryPositions, _scale, attn_dropout.NextDraw());
+        using var dropped = AttentionProbabilities.Apply(q, k, mask.Key, mask.QueryPositions, _scale, attn_dropout.NextDraw(), mask.Causal);
         return dropped.bmm(v);
     }
 }

@@ -9,7 +9,8 @@ namespace SeqRec.Cli.Commands;
 
 /// <summary>
 /// <c>seqrec parity DIR</c>: every reference fixture under DIR through the registered model of its <c>model</c> field,
-/// one row per fixture with the worst difference per output; exit 1 when a registered model fails one.
+/// one row per fixture with the worst difference per output (the forward column covers a model's further forward
+/// outputs, such as BERT4Rec's <c>forward_masked</c>); exit 1 when a registered model fails one.
 /// </summary>
 internal static class ParityCommand
 {
@@ -86,7 +87,7 @@ internal static class ParityCommand
             };
             table.AddRow([.. new[]
             {
-                r.Fixture, r.ModelId ?? r.Model, Worst(c => c.Output == "forward"), Worst(c => c.Output == "full_sort_scores"),
+                r.Fixture, r.ModelId ?? r.Model, Worst(c => c.Output.StartsWith("forward", StringComparison.Ordinal)), Worst(c => c.Output == "full_sort_scores"),
                 Worst(c => c.Output == "predict_scores"), Worst(c => c.IsRelative), status,
             }.Select(Markup.Escape)]);
         }

@@ -20,13 +20,14 @@ internal sealed class AttentionProbabilities : ScopedFunction<AttentionProbabili
     /// <param name="dropout">The attention dropout's mask, or null for none.</param>
     /// <param name="keyBias">The key-padding bias [B, L] (0 visible, -10000 hidden).</param>
     /// <param name="queryPositions">Each query row's position [B, Lq] when the queries are a subset of rows; null when all are.</param>
-    public static Tensor Apply(Tensor queries, Tensor keys, Tensor keyBias, Tensor? queryPositions, double scale, DropoutDraw? dropout)
+    /// <param name="causal">Whether a query sees only the keys up to its own position (SASRec) or every key (BERT4Rec).</param>
+    public static Tensor Apply(Tensor queries, Tensor keys, Tensor keyBias, Tensor? queryPositions, double scale, DropoutDraw? dropout, bool causal = true)
     {
         using var none = empty(0, ScalarType.Int64);
-        return apply(queries, keys, keyBias, queryPositions ?? none, new Settings((float)scale, dropout));
+        return apply(queries, keys, keyBias, queryPositions ?? none, new Settings((float)scale, dropout, causal));
     }
 
-    private sealed record Settings(float Scale, DropoutDraw? Dropout);
+    private sealed record Settings(float Scale, DropoutDraw? Dropout, bool Causal);
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -35,7 +36,7 @@ internal sealed class AttentionProbabilities : ScopedFunction<AttentionProbabili
         var probs = queries.bmm(keys.transpose(1, 2));
         var dropped = empty_like(probs);
         using var bias = keyBias.contiguous();
-        MaskedSoftmaxKernels.Forward(probs, dropped, bias, QueryPositions(positions), settings.Scale, settings.Dropout);
+        MaskedSoftmaxKernels.Forward(probs, dropped, bias, QueryPositions(positions), settings.Scale, settings.Dropout, settings.Causal);
         ctx.save_for_backward([queries, keys, probs, positions]);
         ctx.save_data("settings", settings);
         return dropped;
@@ -46,7 +47,7 @@ internal sealed class AttentionProbabilities : ScopedFunction<AttentionProbabili
         var (queries, keys, probs, positions) = (saved[0], saved[1], saved[2], saved[3]);
         var settings = (Settings)ctx.get_data("settings");
         var gradScores = empty_like(probs);
-        MaskedSoftmaxKernels.Backward(gradOutput.contiguous(), probs, gradScores, QueryPositions(positions), settings.Scale, settings.Dropout);
+        MaskedSoftmaxKernels.Backward(gradOutput.contiguous(), probs, gradScores, QueryPositions(positions), settings.Scale, settings.Dropout, settings.Causal);
         var gradQueries = gradScores.bmm(keys);
         var gradKeys = gradScores.transpose(1, 2).bmm(queries);
         return [gradQueries, gradKeys, null, null, null];

@@ -14,7 +14,8 @@ namespace SeqRec.Kernels;
 /// A query at position i sees keys 0..i only; keys after i would get exactly probability 0 from RecBole's additive
 /// -10000 (exp underflows), so they are skipped and written as 0, which halves the work of full causal attention.
 /// Padding keys among 0..i get the -10000 added as in the reference. Rows are [B, Lq, L]: query row r of sequence b
-/// sits at position r, or at <c>queryPositions[b]</c> when each sequence has one query row.
+/// sits at position r, or at <c>queryPositions[b]</c> when each sequence has one query row. Bidirectional attention
+/// (<c>causal: false</c>) lets every query see every key, so only the padding term masks.
 /// </remarks>
 internal static unsafe class MaskedSoftmaxKernels
 {
@@ -25,9 +26,10 @@ internal static unsafe class MaskedSoftmaxKernels
     /// <c>softmax(scores·scale + keyBias)</c> over the visible keys and writes them after dropout into
     /// <paramref name="dropped"/>. <paramref name="keyBias"/> is the padding term, [B, L] contiguous.
     /// </summary>
-    public static void Forward(Tensor scores, Tensor dropped, Tensor keyBias, Tensor? queryPositions, float scale, DropoutDraw? draw)
+    /// <param name="causal">Whether a query at position i sees keys 0..i only (true) or every key (false).</param>
+    public static void Forward(Tensor scores, Tensor dropped, Tensor keyBias, Tensor? queryPositions, float scale, DropoutDraw? draw, bool causal = true)
     {
-        var rows = new RowLayout(scores, queryPositions);
+        var rows = new RowLayout(scores, queryPositions, causal);
         var probs = (float*)TensorMemory.Address(scores, ScalarType.Float32);
         var output = (float*)TensorMemory.Address(dropped, ScalarType.Float32);
         var bias = (float*)TensorMemory.Address(keyBias, ScalarType.Float32);
@@ -42,9 +44,9 @@ internal static unsafe class MaskedSoftmaxKernels
     /// The gradient of the raw scores, <c>scale · p ⊙ (g − Σ g·p)</c> with g the dropped probabilities' gradient
     /// <paramref name="gradDropped"/> after the dropout mask (drawn again from its stream), into <paramref name="gradScores"/>.
     /// </summary>
-    public static void Backward(Tensor gradDropped, Tensor probs, Tensor gradScores, Tensor? queryPositions, float scale, DropoutDraw? draw)
+    public static void Backward(Tensor gradDropped, Tensor probs, Tensor gradScores, Tensor? queryPositions, float scale, DropoutDraw? draw, bool causal = true)
     {
-        var rows = new RowLayout(probs, queryPositions);
+        var rows = new RowLayout(probs, queryPositions, causal);
         var incoming = (float*)TensorMemory.Address(gradDropped, ScalarType.Float32);
         var saved = (float*)TensorMemory.Address(probs, ScalarType.Float32);
         var output = (float*)TensorMemory.Address(gradScores, ScalarType.Float32);
@@ -156,9 +158,11 @@ internal static unsafe class MaskedSoftmaxKernels
         private readonly long[]? _positions;
         private readonly long _queries;
         private readonly long _count;
+        private readonly bool _causal;
 
-        public RowLayout(Tensor scores, Tensor? queryPositions)
+        public RowLayout(Tensor scores, Tensor? queryPositions, bool causal)
         {
+            _causal = causal;
             (_queries, Length) = (scores.shape[1], (int)scores.shape[2]);
             _count = scores.shape[0] * _queries;
             _positions = queryPositions?.data<long>().ToArray();
@@ -168,8 +172,8 @@ internal static unsafe class MaskedSoftmaxKernels
 
         public long Sequence(long row) => row / _queries;
 
-        /// <summary>Keys 0..position of the row's query, capped at the sequence length.</summary>
-        public int Visible(long row) => (int)Math.Min(Length, 1 + (_positions?[row / _queries] ?? row % _queries));
+        /// <summary>Keys 0..position of the row's query, capped at the sequence length; every key when not causal.</summary>
+        public int Visible(long row) => _causal ? (int)Math.Min(Length, 1 + (_positions?[row / _queries] ?? row % _queries)) : Length;
 
         public void ForEach(Action<long> body) =>
             Parallel.For(0, (_count + RowsPerTask - 1) / RowsPerTask, task =>

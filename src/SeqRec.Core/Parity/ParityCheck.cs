@@ -10,7 +10,8 @@ namespace SeqRec.Parity;
 /// <summary>
 /// Runs a registered model on a fixture's weights and inputs and compares every output with the reference's, through
 /// the model contract only (<c>Forward</c>, <c>FullSortScores</c>, <c>Predict</c>, <c>CalculateLoss</c>), so the same
-/// check serves every model: tensors to an absolute 1e-5, losses to a relative 1e-5.
+/// check serves every model: tensors to an absolute 1e-5, losses to a relative 1e-5. A model implementing
+/// <see cref="IReferenceOutputs"/> is also compared on the fixture's further tensors it can compute.
 /// </summary>
 public static class ParityCheck
 {
@@ -29,6 +30,7 @@ public static class ParityCheck
         var info = models.Find(fixture.Model);
         if (info is null) return new ParityResult(fixture.Name, fixture.Model, null, [], null, []);
         var comparisons = new List<ParityComparison>();
+        var notChecked = fixture.UncheckedOutputs.ToList();
         try
         {
             using var scope = NewDisposeScope();
@@ -44,6 +46,15 @@ public static class ParityCheck
                     comparisons.Add(CompareTensor("full_sort_scores", model.FullSortScores(batch), fixture.FullSortScores));
                     if (fixture.PredictScores is { } predict)
                         comparisons.Add(CompareTensor("predict_scores", model.Predict(batch, batch.PosItems), predict));
+                    if (model is IReferenceOutputs further)
+                    {
+                        foreach (var (name, tensor) in fixture.ExtraOutputs)
+                        {
+                            if (further.ReferenceOutput(name, batch) is not { } actual) continue;
+                            comparisons.Add(CompareTensor(name, actual, tensor));
+                            notChecked.Remove(name);
+                        }
+                    }
                     first = false;
                 }
                 comparisons.Add(CompareLoss($"loss[{lossType}]", model.CalculateLoss(batch).Total.item<float>(), expected));
@@ -54,11 +65,11 @@ public static class ParityCheck
                 using var noGrad = no_grad();
                 comparisons.Add(CompareLoss($"loss_without_reg[{lossType}]", model.CalculateLoss(batch).Total.item<float>(), expected));
             }
-            return new ParityResult(fixture.Name, fixture.Model, info.Id, comparisons, null, fixture.UncheckedOutputs);
+            return new ParityResult(fixture.Name, fixture.Model, info.Id, comparisons, null, notChecked);
         }
         catch (Exception e) when (e is SeqRecException or ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
         {
-            return new ParityResult(fixture.Name, fixture.Model, info.Id, comparisons, e.Message, fixture.UncheckedOutputs);
+            return new ParityResult(fixture.Name, fixture.Model, info.Id, comparisons, e.Message, notChecked);
         }
     }
 

@@ -46,6 +46,12 @@ public sealed class ParityFixture
     /// <summary>Outputs of the fixture that no generic check covers (e.g. BERT4Rec's <c>forward_masked</c>).</summary>
     public IReadOnlyList<string> UncheckedOutputs { get; init; } = [];
 
+    /// <summary>
+    /// The tensors among <see cref="UncheckedOutputs"/>, which a model implementing <see cref="IReferenceOutputs"/>
+    /// is checked against.
+    /// </summary>
+    public IReadOnlyDictionary<string, FixtureTensor> ExtraOutputs { get; init; } = new Dictionary<string, FixtureTensor>();
+
     public static ParityFixture Load(string path)
     {
         var name = Path.GetFileName(path);
@@ -123,6 +129,9 @@ public sealed class ParityFixture
                 ? Numbers(plain, name + ": outputs.losses_without_regularisation")
                 : new Dictionary<string, double>(),
             UncheckedOutputs = [.. outputs.EnumerateObject().Select(p => p.Name).Where(n => !Schema2Outputs.Contains(n))],
+            ExtraOutputs = outputs.EnumerateObject()
+                .Where(p => !Schema2Outputs.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("shape", out _))
+                .ToDictionary(p => p.Name, p => FixtureTensor.From(p.Value, $"{name}: outputs.{p.Name}"), StringComparer.Ordinal),
         };
     }
 
