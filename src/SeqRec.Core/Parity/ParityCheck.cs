@@ -84,6 +84,8 @@ public static class ParityCheck
                 replace[key] = value.ValueKind == System.Text.Json.JsonValueKind.Array ? value.EnumerateArray().Select(_ => (object)0.0).ToList() : 0.0;
         }
         var table = fixture.HyperparameterTable(replace);
+        // A model without a loss switch (RepeatNet) ignores the loss_type its reference YAML may still list.
+        if (lossType == "default" && !info.Config.Parameters.Any(p => p.Key == "loss_type" || p.Alias == "loss_type")) table.Remove("loss_type");
         if (lossType != "default" && !fixture.Hyperparameters.Any(h => h.Key == "loss_type")) table.Set("loss_type", new ConfigScalar(lossType, new ConfigSource(fixture.Name)));
         var errors = new ConfigErrors();
         var config = info.Config.Bind(table, errors);
