@@ -1,6 +1,7 @@
 using SeqRec.Data;
 using SeqRec.Kernels;
 using SeqRec.Modeling;
+using SeqRec.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -113,7 +114,7 @@ public sealed class RepeatNet : SequentialRecommender
         using var scope = NewDisposeScope();
         var itemSeq = batch.ItemSeq;
         CheckItemSeq(itemSeq);
-        var (all, _) = gru.call(item_matrix.call(itemSeq));
+        var all = GruStack.Run(gru, item_matrix.call(itemSeq), Kernels);
         var last = GatherLast(all, batch.ItemSeqLen);
         var padding = itemSeq.eq(PaddingId);
         var gate = repeat_explore_mechanism.call(all, last);
