@@ -59,7 +59,7 @@ public sealed class ImportTests : IDisposable
         var result = await MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root);
 
         Assert.Equal(100_000, result.Interactions);
-        var expectedHash = File.ReadLines(Path.Combine(folder, "SHA256SUMS")).First(l => l.EndsWith(" ml-100k.inter")).Split(' ')[0];
+        var expectedHash = File.ReadLines(TestPaths.Ml100kChecksums).First(l => l.EndsWith(" ml-100k.inter")).Split(' ')[0];
         Assert.Equal(expectedHash, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(result.InterPath))));
     }
 
@@ -82,7 +82,7 @@ public sealed class ImportTests : IDisposable
 
         var result = await MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root);
 
-        var sums = File.ReadLines(Path.Combine(folder, "SHA256SUMS")).ToDictionary(l => l.Split("  ")[1], l => l.Split("  ")[0]);
+        var sums = File.ReadLines(TestPaths.Ml100kChecksums).ToDictionary(l => l.Split("  ")[1], l => l.Split("  ")[0]);
         foreach (var path in new[] { result.InterPath, result.ItemPath!, result.UserPath! })
             Assert.True(sums[Path.GetFileName(path)] == Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), $"{path} differs from the reference");
         var dataset = _folder.Load(_folder.Config("ml-100k"));

@@ -21,9 +21,9 @@ public class ReferenceWeightsTests
     public static TheoryData<string> Folders => ["e2e", "e2e-gru4rec"];
 
     private static JsonElement Expected(string folder) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.SharedReference, folder, "expected.json"))).RootElement;
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.ReferenceDir, folder, "expected.json"))).RootElement;
 
-    private static string StateDict(string folder) => Path.Combine(TestPaths.SharedReference, folder, "state_dict.pth");
+    private static string StateDict(string folder) => Path.Combine(TestPaths.ReferenceDir, folder, "state_dict.pth");
 
     [Theory]
     [MemberData(nameof(Folders))]
