@@ -71,6 +71,7 @@ public static class ConfigReader
         }
     }
 
+    /// <summary>A finite number: NaN, infinities and literals that overflow (<c>1e400</c>) are refused, since NaN passes every bounds check.</summary>
     public static bool TryDouble(ConfigNode node, ConfigErrors errors, string key, out double value)
     {
         value = 0;
@@ -78,24 +79,30 @@ public static class ConfigReader
         {
             case double d:
                 value = d;
-                return true;
+                break;
             case long l:
                 value = l;
                 return true;
             case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
                 value = parsed;
-                return true;
+                break;
             default:
                 errors.Error(key, $"expected a number, got {node.Describe()}", node.Source);
                 return false;
         }
+        if (double.IsFinite(value)) return true;
+        var got = double.IsNaN(value) ? "NaN" : $"{(value > 0 ? "" : "-")}infinity (a literal beyond ±1.8e308 overflows to it)";
+        errors.Error(key, $"expected a finite number, got {got}", node.Source);
+        return false;
     }
 
     public static bool TrySingle(ConfigNode node, ConfigErrors errors, string key, out float value)
     {
         var ok = TryDouble(node, errors, key, out var d);
         value = (float)d;
-        return ok;
+        if (!ok || float.IsFinite(value)) return ok;
+        errors.Error(key, $"{Format(d)} is out of range for a 32-bit float (at most {float.MaxValue.ToString("R", CultureInfo.InvariantCulture)} in magnitude)", node.Source);
+        return false;
     }
 
     public static bool TryBoolean(ConfigNode node, ConfigErrors errors, string key, out bool value)
