@@ -24,7 +24,11 @@ internal static class AllocatorRelauncher
     public static int? RelaunchIfNeeded(string[] args)
     {
         if (!OperatingSystem.IsLinux() || args.Length == 0 || !TorchCommands.Contains(args[0])) return null;
-        if (Environment.GetEnvironmentVariable(NoRelaunchVariable) == "1") return null;
+        if (Environment.GetEnvironmentVariable(NoRelaunchVariable) == "1")
+        {
+            ChildLifetime.TieToParent();
+            return null;
+        }
         var tunables = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "";
         if (tunables.Contains("glibc.malloc.hugetlb", StringComparison.Ordinal)) return null;
 
@@ -34,11 +38,13 @@ internal static class AllocatorRelauncher
         start.Environment["GLIBC_TUNABLES"] = tunables.Length == 0 ? Tunable : $"{tunables}:{Tunable}";
         start.Environment[NoRelaunchVariable] = "1";
         start.Environment["SEQREC_RELAUNCHED"] = "1";
+        start.Environment[ChildLifetime.ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Ctrl+C reaches the child through the process group; this process only waits for it.
         Console.CancelKeyPress += (_, e) => e.Cancel = true;
         using var child = Process.Start(start);
         if (child is null) return null;
+        using var forwarding = ChildLifetime.ForwardSignals(child);
         child.WaitForExit();
         return child.ExitCode;
     }

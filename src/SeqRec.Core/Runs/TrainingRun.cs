@@ -36,6 +36,7 @@ public static class TrainingRun
     /// <param name="cancellation">Stops training at the next batch; the run can be resumed afterwards.</param>
     public static TrainingResult Execute(RunDirectory run, RunSetup setup, ITrainingObserver? console, bool resume = false, CancellationToken cancellation = default)
     {
+        using var writer = RunLock.Acquire(run);
         if (!resume) AtomicFile.WriteAllText(run.ConfigPath, setup.ConfigToml);
         if (setup.Trainer.Threads > 0) torch.set_num_threads(setup.Trainer.Threads);
 

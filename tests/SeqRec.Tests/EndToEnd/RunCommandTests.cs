@@ -69,13 +69,50 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("item '999' not in dataset tiny", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Killing_the_visible_process_stops_the_relaunched_training_child_and_frees_its_run_folder()
+    {
+        var root = Path.Combine(_folder.Path, "orphan");
+        var (parent, runDirectory) = StartAfterFirstEpoch(root, ["--set", "trainer.epochs=100000", "--set", "trainer.stopping_step=100000"], relaunched: true);
+        using (parent)
+        {
+            var children = File.ReadAllText($"/proc/{parent.Id}/task/{parent.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var trainer = Process.GetProcessById(int.Parse(Assert.Single(children), System.Globalization.CultureInfo.InvariantCulture));
+            parent.Kill(entireProcessTree: false); // SIGKILL to the visible process only
+            parent.WaitForExit();
+            Assert.True(trainer.WaitForExit(TimeSpan.FromSeconds(30)), "the training child outlived the process that started it");
+        }
+
+        using var nextWriter = SeqRec.Runs.RunLock.Acquire(SeqRec.Runs.RunDirectory.Open(runDirectory));
+    }
+
     /// <summary>Starts <c>seqrec run</c> in a child process and kills it once its first epoch is saved for resume.</summary>
     private string StartAndKillAfterFirstEpoch(string runsRoot)
     {
+        var (child, runDirectory) = StartAfterFirstEpoch(runsRoot, [], relaunched: false);
+        using (child)
+        {
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+        return runDirectory;
+    }
+
+    /// <summary>
+    /// Starts <c>seqrec run</c> in a child process and returns it, running, once its first epoch is saved for resume;
+    /// <paramref name="relaunched"/>: as from a shell, where seqrec re-executes itself for its allocator setting.
+    /// </summary>
+    private (Process Child, string RunDirectory) StartAfterFirstEpoch(string runsRoot, string[] extra, bool relaunched)
+    {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
-        foreach (var arg in (string[])["run", .. _settings, "--runs-root", runsRoot]) start.ArgumentList.Add(arg);
-        using var child = Process.Start(start)!;
+        foreach (var arg in (string[])["run", .. _settings, .. extra, "--runs-root", runsRoot]) start.ArgumentList.Add(arg);
+        if (relaunched)
+        {
+            start.Environment.Remove("SEQREC_NO_RELAUNCH");
+            start.Environment.Remove("GLIBC_TUNABLES");
+        }
+        var child = Process.Start(start)!;
         child.OutputDataReceived += (_, _) => { };
         child.ErrorDataReceived += (_, _) => { };
         child.BeginOutputReadLine();
@@ -89,9 +126,7 @@ public sealed class RunCommandTests : IDisposable
             Thread.Sleep(5);
         }
         Assert.False(child.HasExited, $"the run ended (exit code {(child.HasExited ? child.ExitCode : 0)}) before it could be killed");
-        child.Kill(entireProcessTree: true);
-        child.WaitForExit();
-        return runDirectory!;
+        return (child, runDirectory!);
     }
 
     private static JsonElement Results(string runDirectory) =>

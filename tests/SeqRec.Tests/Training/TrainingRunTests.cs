@@ -94,4 +94,25 @@ public class TrainingRunTests(ITestOutputHelper output)
         Assert.Contains("nothing to resume", error.Message);
         Assert.Throws<SeqRecException>(() => RunDirectory.Open(Path.Combine(harness.Directory, "nope")));
     }
+
+    [Fact]
+    public void A_run_folder_being_written_refuses_a_second_writer_and_is_free_again_afterwards()
+    {
+        using var harness = new TrainingHarness();
+        var data = SyntheticData.Create();
+        var run = RunDirectory.Create(Path.Combine(harness.Directory, "runs"), "meanpool", "synthetic", new DateTime(2026, 12, 7, 1, 0, 0));
+        manual_seed(1);
+        using var model = new MeanPoolModel(data.NItems, data.MaxSeqLength);
+
+        using (RunLock.Acquire(run))
+        {
+            var error = Assert.Throws<SeqRecException>(() => TrainingRun.Execute(run, Setup(model, data), console: null));
+            Assert.Contains($"being written by another process (pid {Environment.ProcessId})", error.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(run.ConfigPath), "the refused writer wrote into the folder");
+        }
+
+        TrainingRun.Execute(run, Setup(model, data), console: null);
+        Assert.True(File.Exists(run.ResultsPath));
+        using var again = RunLock.Acquire(run);
+    }
 }
