@@ -13,6 +13,9 @@ namespace SeqRec.Configuration;
 /// </summary>
 public static partial class YamlConfigReader
 {
+    /// <summary>Nesting deeper than any config needs is refused (and keeps the reader's recursion shallow).</summary>
+    public const int MaxDepth = 32;
+
     /// <summary>Reads YAML text; <paramref name="origin"/> names it in errors.</summary>
     public static ConfigTable? Read(string text, string origin, ConfigErrors errors)
     {
@@ -25,6 +28,11 @@ public static partial class YamlConfigReader
         {
             var message = (e.InnerException ?? e).Message;
             errors.General(new ConfigSource(origin, (int)e.Start.Line), $"column {e.Start.Column}: malformed YAML: {message}");
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            errors.General(new ConfigSource(origin), $"malformed YAML: {e.Message}");
             return null;
         }
 
@@ -41,45 +49,65 @@ public static partial class YamlConfigReader
             return null;
         }
         var before = errors.Errors.Count;
-        Fill(root, mapping, origin, errors);
+        new Walk(origin, errors).Fill(root, mapping, depth: 1);
         return errors.Errors.Count > before ? null : root;
     }
 
-    /// <summary>Copies a mapping's entries; YamlDotNet has already refused a key given twice.</summary>
-    private static void Fill(ConfigTable table, YamlMappingNode mapping, string origin, ConfigErrors errors)
+    /// <summary>
+    /// One file's conversion. An alias (<c>*name</c>) is refused: RecBole's configs don't use them, and expanded they
+    /// let a few hundred bytes of nested aliases stand for billions of nodes.
+    /// </summary>
+    private sealed class Walk(string origin, ConfigErrors errors)
     {
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            var source = Source(origin, keyNode);
-            if (keyNode is not YamlScalarNode { Value: { } key })
-            {
-                errors.General(source, "a key must be a plain name");
-                continue;
-            }
-            if (ToNode(valueNode, source, origin, errors) is { } node) table.Set(key, node);
-        }
-    }
+        private readonly HashSet<YamlNode> _seen = new(ReferenceEqualityComparer.Instance);
 
-    private static ConfigNode? ToNode(YamlNode value, ConfigSource source, string origin, ConfigErrors errors)
-    {
-        switch (value)
+        /// <summary>Copies a mapping's entries; YamlDotNet has already refused a key given twice.</summary>
+        public void Fill(ConfigTable table, YamlMappingNode mapping, int depth)
         {
-            case YamlScalarNode scalar:
-                return Scalar(scalar) is { } typed ? new ConfigScalar(typed, source) : null;
-            case YamlSequenceNode sequence:
-                var items = new List<ConfigNode>();
-                foreach (var item in sequence.Children)
+            foreach (var (keyNode, valueNode) in mapping.Children)
+            {
+                var source = Source(origin, keyNode);
+                if (keyNode is not YamlScalarNode { Value: { } key })
                 {
-                    if (ToNode(item, Source(origin, item), origin, errors) is { } node) items.Add(node);
+                    errors.General(source, "a key must be a plain name");
+                    continue;
                 }
-                return new ConfigArray(items, source);
-            case YamlMappingNode nested:
-                var table = new ConfigTable(source);
-                Fill(table, nested, origin, errors);
-                return table;
-            default:
-                errors.General(source, $"values of this kind ({value.NodeType}) are not used by SeqRec configs");
+                if (ToNode(valueNode, source, source, depth) is { } node) table.Set(key, node);
+            }
+        }
+
+        /// <param name="user">Where the value is used: an alias resolves to the node it names, which only knows where it was defined.</param>
+        private ConfigNode? ToNode(YamlNode value, ConfigSource source, ConfigSource user, int depth)
+        {
+            if (!_seen.Add(value))
+            {
+                errors.General(user, $"YAML aliases are not supported in config files (*{value.Anchor.Value} repeats the value defined at line {value.Start.Line}); write the value out");
                 return null;
+            }
+            if (depth > MaxDepth)
+            {
+                errors.General(source, $"nested more than {MaxDepth} levels deep");
+                return null;
+            }
+            switch (value)
+            {
+                case YamlScalarNode scalar:
+                    return Scalar(scalar) is { } typed ? new ConfigScalar(typed, source) : null;
+                case YamlSequenceNode sequence:
+                    var items = new List<ConfigNode>();
+                    foreach (var item in sequence.Children)
+                    {
+                        if (ToNode(item, Source(origin, item), source, depth + 1) is { } node) items.Add(node);
+                    }
+                    return new ConfigArray(items, source);
+                case YamlMappingNode nested:
+                    var table = new ConfigTable(source);
+                    Fill(table, nested, depth + 1);
+                    return table;
+                default:
+                    errors.General(source, $"values of this kind ({value.NodeType}) are not used by SeqRec configs");
+                    return null;
+            }
         }
     }
 
