@@ -10,6 +10,8 @@ public static class CliApp
     public const int Ok = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+    /// <summary>The environment failed (a full disk, a missing folder, a permission): not the input, not seqrec.</summary>
+    public const int EnvironmentError = 3;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -40,6 +42,17 @@ public static class CliApp
         {
             error.WriteLine("cancelled");
             return 130;
+        }
+        catch (EndOfStreamException e)
+        {
+            error.WriteLine($"error: a file ended before its content did ({e.Message})");
+            return UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // IOException's own message names the path: "No space left on device : '/runs/x/resume.state'".
+            error.WriteLine($"error: {e.Message}");
+            return EnvironmentError;
         }
         catch (Exception e) when (!parse.GetValue(CommonOptions.Verbose))
         {
