@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SeqRec.Evaluation;
@@ -8,27 +9,44 @@ namespace SeqRec.Runs;
 /// <summary>
 /// A trained model in one file (<c>best.ckpt</c>), written atomically. Layout, all little-endian:
 /// <list type="number">
-/// <item>the 8 ASCII bytes <c>SEQRECKP</c> and an int32 format version (1);</item>
+/// <item>the 8 ASCII bytes <c>SEQRECKP</c> and an int32 format version (2; version 1, without the digest, still reads);</item>
 /// <item>a length-prefixed UTF-8 JSON header: <c>model</c>, <c>dataset</c>, <c>config_toml</c> (the resolved config),
 /// <c>model_assembly</c> (the model's assembly name and version),
 /// <c>epoch</c>, <c>valid_metrics</c>, <c>saved_at</c>;</item>
-/// <item>the weights in TorchSharp's <c>Module.save</c> format (state-dict names = the reference's names).</item>
+/// <item>the weights in TorchSharp's <c>Module.save</c> format (state-dict names = the reference's names);</item>
+/// <item>the SHA-256 of everything before it (32 bytes), checked before anything else is read, so flipped or cut
+/// bytes are an error instead of silently different weights.</item>
 /// </list>
 /// The header can be read without the weights, so a loader first rebuilds model and data from the config, then
 /// loads the weights into the new model.
 /// </summary>
 public static class ModelCheckpoint
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    private const int DigestBytes = 32;
+
+    /// <summary>Far above any real header (a resolved config is a few KB); a larger length is a corrupt or hostile file.</summary>
+    private const int MaxHeaderBytes = 16 << 20;
 
     private static readonly byte[] Magic = "SEQRECKP"u8.ToArray();
 
-    public static void Save(string path, torch.nn.Module model, CheckpointInfo info, int epoch, MetricValues validMetrics) =>
-        AtomicFile.WriteBinary(path, writer =>
+    public static void Save(string path, torch.nn.Module model, CheckpointInfo info, int epoch, MetricValues validMetrics)
+    {
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
         {
             WriteHeader(writer, info, epoch, validMetrics);
             model.save(writer);
+        }
+        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
+        var digest = SHA256.HashData(bytes);
+        AtomicFile.WriteBinary(path, writer =>
+        {
+            writer.Write(content.GetBuffer(), 0, (int)content.Length);
+            writer.Write(digest);
         });
+    }
 
     public static CheckpointHeader ReadHeader(string path)
     {
@@ -77,6 +95,29 @@ public static class ModelCheckpoint
         return new BinaryReader(File.OpenRead(path), Encoding.UTF8, leaveOpen: false);
     }
 
+    /// <summary>Checks a version-2 file's trailing SHA-256 against the bytes before it, reading the file once, in blocks.</summary>
+    private static void VerifyDigest(Stream stream, string path)
+    {
+        var contentLength = stream.Length - DigestBytes;
+        if (contentLength < Magic.Length + 8) throw new SeqRecException($"{path}: the checkpoint is truncated ({stream.Length} bytes)");
+        var start = stream.Position;
+        stream.Position = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        for (long left = contentLength; left > 0;)
+        {
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0) throw new SeqRecException($"{path}: the checkpoint is truncated");
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+        var stored = new byte[DigestBytes];
+        stream.ReadExactly(stored);
+        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
+            throw new SeqRecException($"{path}: the checkpoint is corrupt: its SHA-256 does not match its content (the file was changed or damaged after it was written)");
+        stream.Position = start;
+    }
+
     private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
     {
         try
@@ -85,9 +126,12 @@ public static class ModelCheckpoint
             if (!magic.AsSpan().SequenceEqual(Magic))
                 throw new SeqRecException($"{path}: not a SeqRec checkpoint (expected a file written by `seqrec run`, e.g. runs/<run>/best.ckpt)");
             var version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new SeqRecException($"{path}: checkpoint format version {version} is not supported (this build reads version {FormatVersion})");
+            if (version is not (1 or FormatVersion))
+                throw new SeqRecException($"{path}: checkpoint format version {version} is not supported (this build reads versions 1 and {FormatVersion})");
+            if (version >= 2) VerifyDigest(reader.BaseStream, path);
             var length = reader.ReadInt32();
+            if (length < 0 || length > MaxHeaderBytes || length > reader.BaseStream.Length - reader.BaseStream.Position)
+                throw new SeqRecException($"{path}: the checkpoint is corrupt (a header of {length} bytes in a file of {reader.BaseStream.Length})");
             var json = JsonSerializer.Deserialize<HeaderJson>(reader.ReadBytes(length), JsonOptions)
                 ?? throw new SeqRecException($"{path}: the checkpoint header is empty");
             if (json.Model is null || json.Dataset is null || json.ConfigToml is null)

@@ -41,6 +41,44 @@ public class CheckpointTests
         Assert.Contains(path, error.Message);
     }
 
+    [Theory]
+    [InlineData(-40)]   // a byte of the weights
+    [InlineData(-3)]    // a byte of the digest
+    [InlineData(20)]    // a byte of the header
+    public void A_flipped_byte_anywhere_is_reported_as_corruption_before_any_weight_loads(int offset)
+    {
+        using var harness = new TrainingHarness();
+        var path = Path.Combine(harness.Directory, "best.ckpt");
+        using var saved = new MeanPoolModel(10, 4);
+        using var loaded = new MeanPoolModel(10, 4);
+        ModelCheckpoint.Save(path, saved, new CheckpointInfo("meanpool", "x", ""), 0, MetricValues.Empty);
+        var bytes = File.ReadAllBytes(path);
+        bytes[offset < 0 ? bytes.Length + offset : offset] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<SeqRecException>(() => ModelCheckpoint.LoadWeights(path, loaded));
+        Assert.Contains("the checkpoint is corrupt: its SHA-256 does not match", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(-1)]
+    public void A_header_length_beyond_the_file_is_refused_before_it_is_allocated(int length)
+    {
+        using var harness = new TrainingHarness();
+        var path = Path.Combine(harness.Directory, "hostile.ckpt");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write("SEQRECKP"u8);
+            writer.Write(1);          // the version without a digest
+            writer.Write(length);
+            writer.Write("{}"u8);
+        }
+
+        var error = Assert.Throws<SeqRecException>(() => ModelCheckpoint.ReadHeader(path));
+        Assert.Contains($"the checkpoint is corrupt (a header of {length} bytes", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_file_that_is_not_a_checkpoint_is_a_clear_error()
     {
