@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SeqRec.Evaluation;
@@ -24,29 +23,14 @@ public static class ModelCheckpoint
 {
     public const int FormatVersion = 2;
 
-    private const int DigestBytes = 32;
-
-    /// <summary>Far above any real header (a resolved config is a few KB); a larger length is a corrupt or hostile file.</summary>
-    private const int MaxHeaderBytes = 16 << 20;
-
     private static readonly byte[] Magic = "SEQRECKP"u8.ToArray();
 
-    public static void Save(string path, torch.nn.Module model, CheckpointInfo info, int epoch, MetricValues validMetrics)
-    {
-        using var content = new MemoryStream();
-        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
+    public static void Save(string path, torch.nn.Module model, CheckpointInfo info, int epoch, MetricValues validMetrics) =>
+        DigestedFile.Write(path, writer =>
         {
             WriteHeader(writer, info, epoch, validMetrics);
             model.save(writer);
-        }
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-        var digest = SHA256.HashData(bytes);
-        AtomicFile.WriteBinary(path, writer =>
-        {
-            writer.Write(content.GetBuffer(), 0, (int)content.Length);
-            writer.Write(digest);
         });
-    }
 
     public static CheckpointHeader ReadHeader(string path)
     {
@@ -95,29 +79,6 @@ public static class ModelCheckpoint
         return new BinaryReader(File.OpenRead(path), Encoding.UTF8, leaveOpen: false);
     }
 
-    /// <summary>Checks a version-2 file's trailing SHA-256 against the bytes before it, reading the file once, in blocks.</summary>
-    private static void VerifyDigest(Stream stream, string path)
-    {
-        var contentLength = stream.Length - DigestBytes;
-        if (contentLength < Magic.Length + 8) throw new SeqRecException($"{path}: the checkpoint is truncated ({stream.Length} bytes)");
-        var start = stream.Position;
-        stream.Position = 0;
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        for (long left = contentLength; left > 0;)
-        {
-            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (read == 0) throw new SeqRecException($"{path}: the checkpoint is truncated");
-            hash.AppendData(buffer, 0, read);
-            left -= read;
-        }
-        var stored = new byte[DigestBytes];
-        stream.ReadExactly(stored);
-        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
-            throw new SeqRecException($"{path}: the checkpoint is corrupt: its SHA-256 does not match its content (the file was changed or damaged after it was written)");
-        stream.Position = start;
-    }
-
     private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
     {
         try
@@ -128,10 +89,8 @@ public static class ModelCheckpoint
             var version = reader.ReadInt32();
             if (version is not (1 or FormatVersion))
                 throw new SeqRecException($"{path}: checkpoint format version {version} is not supported (this build reads versions 1 and {FormatVersion})");
-            if (version >= 2) VerifyDigest(reader.BaseStream, path);
-            var length = reader.ReadInt32();
-            if (length < 0 || length > MaxHeaderBytes || length > reader.BaseStream.Length - reader.BaseStream.Position)
-                throw new SeqRecException($"{path}: the checkpoint is corrupt (a header of {length} bytes in a file of {reader.BaseStream.Length})");
+            if (version >= 2) DigestedFile.Verify(reader.BaseStream, path, "checkpoint");
+            var length = DigestedFile.Length(reader, path, "checkpoint", "header");
             var json = JsonSerializer.Deserialize<HeaderJson>(reader.ReadBytes(length), JsonOptions)
                 ?? throw new SeqRecException($"{path}: the checkpoint header is empty");
             if (json.Model is null || json.Dataset is null || json.ConfigToml is null)

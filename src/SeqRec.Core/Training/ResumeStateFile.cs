@@ -11,13 +11,14 @@ namespace SeqRec.Training;
 /// Saves and restores everything a run needs to continue exactly where it stopped: the <see cref="ResumeState"/>,
 /// torch's default generator state (dropout continues the same stream), the model weights and the optimizer state
 /// (Adam's step counts and moments, bit for bit). The data order is not stored: batch sources derive it from
-/// (seed, epoch). Layout: <c>SEQRECRS</c>, int32 version, length-prefixed JSON, length-prefixed RNG state bytes,
-/// <c>Module.save</c> weights, <c>OptimizerHelper.save_state_dict</c> state. Written atomically. The optimizer's
+/// (seed, epoch). Layout: <c>SEQRECRS</c>, int32 version (2; 1 without the digest still reads), length-prefixed
+/// JSON, length-prefixed RNG state bytes, <c>Module.save</c> weights, <c>OptimizerHelper.save_state_dict</c> state,
+/// and the SHA-256 of all that (<see cref="DigestedFile"/>), checked before anything is restored. Written atomically. The optimizer's
 /// hyper-parameters (learning rate, weight decay) travel with its state, so resume with the run's own config.toml.
 /// </summary>
 public static class ResumeStateFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private static readonly byte[] Magic = "SEQRECRS"u8.ToArray();
 
@@ -28,7 +29,7 @@ public static class ResumeStateFile
     };
 
     public static void Save(string path, ResumeState state, torch.nn.Module model, OptimizerHelper optimizer) =>
-        AtomicFile.WriteBinary(path, writer =>
+        DigestedFile.Write(path, writer =>
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
@@ -54,11 +55,12 @@ public static class ResumeStateFile
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
                 throw new SeqRecException($"{path}: not a SeqRec resume state");
             var version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new SeqRecException($"{path}: resume state format version {version} is not supported (this build reads version {FormatVersion})");
-            var json = JsonSerializer.Deserialize<StateJson>(reader.ReadBytes(reader.ReadInt32()), JsonOptions)
+            if (version is not (1 or FormatVersion))
+                throw new SeqRecException($"{path}: resume state format version {version} is not supported (this build reads versions 1 and {FormatVersion})");
+            if (version >= 2) DigestedFile.Verify(reader.BaseStream, path, "resume state");
+            var json = JsonSerializer.Deserialize<StateJson>(reader.ReadBytes(DigestedFile.Length(reader, path, "resume state", "JSON part")), JsonOptions)
                 ?? throw new SeqRecException($"{path}: the resume state is empty");
-            var rngBytes = reader.ReadBytes(reader.ReadInt32());
+            var rngBytes = reader.ReadBytes(DigestedFile.Length(reader, path, "resume state", "generator state"));
             model.load(reader, strict: true);
             optimizer.load_state_dict(reader);
             using (var rng = torch.tensor(rngBytes, torch.ScalarType.Byte)) torch.set_rng_state(rng);

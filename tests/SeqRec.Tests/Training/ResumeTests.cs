@@ -109,4 +109,24 @@ public class ResumeTests
             new Trainer(wider, Config, TrainingHarness.Evaluator()).Fit(TrainingHarness.Data(Data, 8, Seed), harness.Outputs("uninterrupted"), resume: true));
         Assert.Contains("resume state", error.Message);
     }
+
+    [Fact]
+    public void A_damaged_resume_state_is_reported_as_corrupt_instead_of_restored()
+    {
+        using var harness = new TrainingHarness();
+        using (var model = NewModel(Seed))
+        {
+            var shortRun = Config with { Epochs = 2 };
+            new Trainer(model, shortRun, TrainingHarness.Evaluator()).Fit(TrainingHarness.Data(Data, 8, Seed), harness.Outputs("damaged"));
+        }
+        var path = harness.Outputs("damaged").ResumeStatePath!;
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+
+        using var resumed = NewModel(Seed);
+        var error = Assert.Throws<SeqRecException>(() =>
+            new Trainer(resumed, Config, TrainingHarness.Evaluator()).Fit(TrainingHarness.Data(Data, 8, Seed), harness.Outputs("damaged"), resume: true));
+        Assert.Contains("the resume state is corrupt: its SHA-256 does not match", error.Message, StringComparison.Ordinal);
+    }
 }
