@@ -12,7 +12,17 @@ public static class TomlConfigReader
     /// <summary>Reads TOML text; <paramref name="origin"/> names it in errors (a path, or "--set").</summary>
     public static ConfigTable? Read(string text, string origin, ConfigErrors errors)
     {
-        var document = SyntaxParser.Parse(text, origin, true);
+        DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, origin, true);
+        }
+        catch (Tomlyn.TomlException e)
+        {
+            // The parser refuses nesting beyond its depth limit by throwing rather than by a diagnostic.
+            errors.General(new ConfigSource(origin), $"malformed TOML: {e.Message.Split(". Change ")[0]}");
+            return null;
+        }
         if (document.HasErrors)
         {
             // The first syntax error is the one to fix; the parser's follow-up errors are mostly its recovery noise.

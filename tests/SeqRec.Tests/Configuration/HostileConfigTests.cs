@@ -50,4 +50,13 @@ public class HostileConfigTests
         var error = Assert.Single(Fails(new() { Model = "lightsans", Files = [folder] }));
         Assert.StartsWith(folder, error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Toml_nested_beyond_the_parsers_depth_is_a_config_error_naming_the_file()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("deep.toml", "[trainer]\nepochs = " + new string('[', 500) + new string(']', 500) + "\n");
+        var error = Assert.Single(Fails(new() { Model = "lightsans", Files = [file] }));
+        Assert.StartsWith($"{file}: malformed TOML: The maximum depth", error, StringComparison.Ordinal);
+    }
 }
