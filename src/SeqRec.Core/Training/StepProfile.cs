@@ -6,6 +6,12 @@ namespace SeqRec.Training;
 /// <param name="ForwardMs">The forward pass including the loss, up to reading its value.</param>
 public sealed record StepProfile(int Steps, int Samples, double DataMs, double ForwardMs, double BackwardMs, double OptimizerMs)
 {
+    /// <summary>
+    /// How many more tensor wrappers were alive after each measured step than before it, on average: tensors no
+    /// dispose scope owns, whose native memory waits for a .NET collection. 0 for a model that cleans up after itself.
+    /// </summary>
+    public double TensorsLeftPerStep { get; init; }
+
     public double TotalMs => DataMs + ForwardMs + BackwardMs + OptimizerMs;
 
     public double SamplesPerSecond => TotalMs > 0 ? Samples / Steps / (TotalMs / 1000) : 0;
@@ -14,6 +20,7 @@ public sealed record StepProfile(int Steps, int Samples, double DataMs, double F
     {
         string Part(string name, double ms) => string.Create(CultureInfo.InvariantCulture, $"{name} {ms:F1} ms ({100 * ms / TotalMs:F0}%)");
         return string.Create(CultureInfo.InvariantCulture, $"{Steps} steps, {TotalMs:F1} ms/step, {SamplesPerSecond:N0} samples/s: ")
-            + string.Join(", ", Part("data", DataMs), Part("forward+loss", ForwardMs), Part("backward", BackwardMs), Part("optimizer", OptimizerMs));
+            + string.Join(", ", Part("data", DataMs), Part("forward+loss", ForwardMs), Part("backward", BackwardMs), Part("optimizer", OptimizerMs))
+            + string.Create(CultureInfo.InvariantCulture, $"; tensors left alive per step: {TensorsLeftPerStep:F1}");
     }
 }

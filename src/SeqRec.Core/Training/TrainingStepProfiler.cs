@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Diagnostics;
 using SeqRec.Configuration;
 using SeqRec.Data;
@@ -20,6 +21,7 @@ public static class TrainingStepProfiler
         var steps = 0;
         var samples = 0;
         var clock = Stopwatch.StartNew();
+        long? aliveAfterFirst = null, aliveAfterLast = null;
         using var source = batches.GetEnumerator();
         for (var index = 0; ; index++)
         {
@@ -34,14 +36,21 @@ public static class TrainingStepProfiler
 
             if (!source.MoveNext()) break;
             Lap(0);
-            using var batch = source.Current;
-            step.Run(batch, phase => Lap(1 + (int)phase));
+            using (var batch = source.Current)
+            {
+                step.Run(batch, phase => Lap(1 + (int)phase));
+                samples += index < warmupSteps ? 0 : batch.Size;
+            }
             if (index < warmupSteps) continue;
+            aliveAfterLast = torch.Tensor.TotalCount;
+            aliveAfterFirst ??= aliveAfterLast;
             for (var p = 0; p < phases.Length; p++) totals[p] += phases[p];
             steps++;
-            samples += batch.Size;
         }
         if (steps == 0) throw new ArgumentException($"need more than {warmupSteps} warm-up batches to measure anything", nameof(batches));
-        return new StepProfile(steps, samples, totals[0] / steps, totals[1] / steps, totals[2] / steps, totals[3] / steps);
+        return new StepProfile(steps, samples, totals[0] / steps, totals[1] / steps, totals[2] / steps, totals[3] / steps)
+        {
+            TensorsLeftPerStep = steps > 1 ? (double)(aliveAfterLast!.Value - aliveAfterFirst!.Value) / (steps - 1) : 0,
+        };
     }
 }
