@@ -2,11 +2,14 @@
 # Starts a private, throw-away PostgreSQL server for the study-store tests and prints the connection string.
 # Idempotent: a server already answering on the port is reused. Usage (CI):
 #   export SEQREC_TEST_POSTGRES="$(bash scripts/start-postgres.sh)"
-# Settings: SEQREC_PG_PORT (54329), SEQREC_PG_DATA (/tmp/seqrec-postgres). Trust authentication on 127.0.0.1 only.
+# Settings: SEQREC_PG_PORT (54329), SEQREC_PG_DATA (/var/lib/seqrec-postgres as root, else ~/.cache/seqrec-postgres:
+# never a world-writable place, where another user could plant a link for root's chown). Trust authentication on
+# 127.0.0.1 only.
 set -euo pipefail
 
 port="${SEQREC_PG_PORT:-54329}"
-data="${SEQREC_PG_DATA:-/tmp/seqrec-postgres}"
+if [ "$(id -u)" -eq 0 ]; then default_data=/var/lib/seqrec-postgres; else default_data="${XDG_CACHE_HOME:-$HOME/.cache}/seqrec-postgres"; fi
+data="${SEQREC_PG_DATA:-$default_data}"
 database=seqrec_test
 log() { echo "start-postgres: $*" >&2; }
 
@@ -33,8 +36,12 @@ as_owner() {
 if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
   if [ ! -s "$data/PG_VERSION" ]; then
     log "initialising $data"
-    mkdir -p "$data"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
+    if [ -L "$data" ]; then log "refusing $data: it is a symbolic link"; exit 1; fi
+    mkdir -p "$(dirname "$data")"
+    [ -d "$data" ] || mkdir -m 700 "$data"
+    owner=$(stat -c %U "$data")
+    if [ "$owner" != "$(id -un)" ] && [ "$owner" != postgres ]; then log "refusing $data: owned by $owner"; exit 1; fi
+    if [ "$(id -u)" -eq 0 ]; then chown -h postgres:postgres "$data"; fi
     as_owner "$bin/initdb" -D "$data" -U postgres -A trust --no-sync >&2
   fi
   rm -f "$data/postmaster.pid" 2>/dev/null || true   # left behind by a killed server; the port check above says none runs
