@@ -69,9 +69,7 @@ internal static class DatasetCommand
         {
             var dataset = parseResult.GetValue(name)!;
             var release = MovieLensRelease.Find(dataset) ?? throw new SeqRecException($"cannot download '{dataset}'; supported: {known}");
-            var source = parseResult.GetValue(url) is { } text
-                ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed : throw new SeqRecException($"--url '{text}' is not an absolute URL")
-                : release.Url;
+            var source = parseResult.GetValue(url) is { } text ? DownloadAddress(text) : release.Url;
             var folder = parseResult.GetValue(output) ?? DatasetLocation.DataFolder(new DataConfig());
             DownloadResult? result = null;
             await AnsiConsole.Progress()
@@ -124,5 +122,19 @@ internal static class DatasetCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// An https address (plain http only to this machine, e.g. a local mirror or a test server): a download over plain
+    /// http could be altered on the way, and file:// and other schemes are not downloads.
+    /// </summary>
+    internal static Uri DownloadAddress(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var address))
+            throw new SeqRecException($"--url '{text}' is not an absolute URL");
+        if (address.Scheme == Uri.UriSchemeHttps || (address.Scheme == Uri.UriSchemeHttp && address.IsLoopback)) return address;
+        throw new SeqRecException(address.Scheme == Uri.UriSchemeHttp
+            ? $"--url '{text}': plain http is accepted only for this machine (localhost); use https"
+            : $"--url '{text}': expected an https address, not {address.Scheme}:");
     }
 }

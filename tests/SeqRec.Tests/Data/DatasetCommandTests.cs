@@ -64,4 +64,23 @@ public sealed class DatasetCommandTests : IDisposable
 public sealed class ConsoleCollection
 {
     public const string Name = "Console output";
+
+    [Theory]
+    [InlineData("https://example.org/ml-100k.zip", true)]
+    [InlineData("http://127.0.0.1:8080/ml-100k.zip", true)]
+    [InlineData("http://localhost/ml-100k.zip", true)]
+    [InlineData("http://example.org/ml-100k.zip", false)]
+    [InlineData("file:///etc/passwd", false)]
+    [InlineData("ftp://example.org/ml-100k.zip", false)]
+    [InlineData("ml-100k.zip", false)]
+    public void A_download_address_is_https_or_this_machine(string address, bool accepted)
+    {
+        if (accepted)
+        {
+            Assert.Equal(new Uri(address), SeqRec.Cli.Commands.DatasetCommand.DownloadAddress(address));
+            return;
+        }
+        var error = Assert.Throws<SeqRecException>(() => SeqRec.Cli.Commands.DatasetCommand.DownloadAddress(address));
+        Assert.StartsWith($"--url '{address}'", error.Message, StringComparison.Ordinal);
+    }
 }
