@@ -19,6 +19,7 @@ public static class SafeTensorsFile
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
         if (!File.Exists(path)) throw new SeqRecException($"{path}: weights file not found");
+        if (new FileInfo(path).Length > int.MaxValue) throw Bad(path, "larger than 2 GiB, which this reader does not support");
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 8) throw Bad(path, "shorter than the 8-byte header length");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -35,6 +36,7 @@ public static class SafeTensorsFile
         {
             var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            var ranges = new List<(long Start, long End, string Name)>();
             try
             {
                 foreach (var entry in header.RootElement.EnumerateObject())
@@ -45,21 +47,21 @@ public static class SafeTensorsFile
                             metadata[item.Name] = item.Value.GetString() ?? "";
                         continue;
                     }
+                    if (tensors.ContainsKey(entry.Name)) throw Bad(path, $"tensor '{entry.Name}' appears twice in the header");
                     var dtype = ParseDType(path, entry.Name, entry.Value.GetProperty("dtype").GetString());
                     var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                     var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                    // Sizes are checked against the file before anything is allocated.
+                    var expected = ByteCount(shape, dtype);
+                    if (expected is null || offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
+                        throw Bad(path, $"tensor '{entry.Name}': shape [{string.Join(", ", shape)}] and data_offsets [{string.Join(", ", offsets)}] do not describe {(expected is null ? "a size" : $"{expected} bytes")} within the {dataLength}-byte data section");
+                    ranges.Add((offsets[0], offsets[1], entry.Name));
                     var tensor = empty(shape, dtype);
-                    var expected = tensor.NumberOfElements * tensor.ElementSize;
-                    if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
-                    {
-                        tensor.Dispose();
-                        throw Bad(path, $"tensor '{entry.Name}': data_offsets [{string.Join(", ", offsets)}] do not hold {expected} bytes within the {dataLength}-byte data section");
-                    }
-                    tensor.bytes = bytes.AsSpan(dataStart + (int)offsets[0], (int)expected);
+                    tensor.bytes = bytes.AsSpan(dataStart + (int)offsets[0], (int)expected.Value);
                     tensors.Add(entry.Name, tensor);
                 }
             }
-            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
             {
                 foreach (var t in tensors.Values) t.Dispose();
                 throw Bad(path, $"malformed header entry ({e.Message})");
@@ -69,8 +71,30 @@ public static class SafeTensorsFile
                 foreach (var t in tensors.Values) t.Dispose();
                 throw;
             }
+            var ordered = ranges.Where(r => r.End > r.Start).OrderBy(r => r.Start).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                if (ordered[i].Start < ordered[i - 1].End)
+                {
+                    foreach (var t in tensors.Values) t.Dispose();
+                    throw Bad(path, $"tensors '{ordered[i - 1].Name}' and '{ordered[i].Name}' share bytes of the data section (overlapping data_offsets)");
+                }
+            }
             return (tensors, metadata);
         }
+    }
+
+    /// <summary>The bytes a tensor of <paramref name="shape"/> takes; null for a negative dimension or a size past 2 GiB.</summary>
+    private static long? ByteCount(long[] shape, ScalarType dtype)
+    {
+        long count = dtype switch { ScalarType.Float64 or ScalarType.Int64 => 8, ScalarType.Float32 or ScalarType.Int32 => 4, ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2, _ => 1 };
+        foreach (var size in shape)
+        {
+            if (size < 0) return null;
+            if (size > 0 && count > int.MaxValue / size) return null;
+            count *= size;
+        }
+        return count;
     }
 
     /// <summary>Writes <paramref name="tensors"/> in the given order, with optional metadata strings.</summary>

@@ -127,7 +127,27 @@ public sealed class CheckpointTests : IDisposable
         File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 
         var error = Assert.Throws<SeqRecException>(() => SafeTensorsFile.Read(path));
-        Assert.Contains("tensor 'a': data_offsets [0, 16] do not hold 24 bytes", error.Message);
+        Assert.Contains("tensor 'a': shape [2, 3] and data_offsets [0, 16] do not describe 24 bytes", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", "tensor 'a' appears twice")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", "tensors 'a' and 'b' share bytes")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4000000000,4000000000],\"data_offsets\":[0,16]}}", "do not describe a size")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[-4],\"data_offsets\":[0,16]}}", "do not describe a size")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1e30],\"data_offsets\":[0,16]}}", "malformed header entry")]
+    public void Hostile_headers_are_refused_before_anything_is_allocated(string header, string expected)
+    {
+        var path = Path.Combine(_dir, "hostile.safetensors");
+        var json = Encoding.UTF8.GetBytes(header);
+        var content = new byte[8 + json.Length + 16];
+        BitConverter.GetBytes((ulong)json.Length).CopyTo(content, 0);
+        json.CopyTo(content, 8);
+        File.WriteAllBytes(path, content);
+
+        var error = Assert.Throws<SeqRecException>(() => SafeTensorsFile.Read(path));
+        Assert.StartsWith($"{path}: not a valid safetensors file", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
