@@ -66,19 +66,23 @@ public sealed class SavedModel : IDisposable
         return new SavedModel(experiment, header);
     }
 
-    /// <summary>The top <paramref name="k"/> items for a user of the dataset, from the user's latest history.</summary>
+    /// <summary>The top <paramref name="k"/> items for a user of the dataset, from the user's latest history; with <paramref name="excludeHistory"/> none of the user's items, however long ago.</summary>
     public Recommendation[] TopKForUser(string user, int k = 10, bool excludeHistory = true) => TopKForUsers([user], k, excludeHistory)[0];
 
     /// <summary>The top <paramref name="k"/> items for each user, best first, as raw item ids.</summary>
     public Recommendation[][] TopKForUsers(IReadOnlyList<string> users, int k = 10, bool excludeHistory = true)
     {
-        var rows = users.Select(u => (UserId(u), (IReadOnlyList<int>)Dataset.LatestHistory(UserId(u)).ToArray())).ToList();
-        return TopK(rows, k, excludeHistory);
+        var ids = users.Select(UserId).ToList();
+        var rows = ids.Select(id => (id, (IReadOnlyList<int>)Dataset.LatestHistory(id).ToArray())).ToList();
+        return TopK(rows, k, excludeHistory, [.. ids.Select(id => (IReadOnlyList<int>)Dataset.FullHistory(id).ToArray())]);
     }
 
     /// <summary>The top <paramref name="k"/> items after a sequence of raw item ids (oldest first), for no particular user.</summary>
-    public Recommendation[] TopKForSequence(IReadOnlyList<string> items, int k = 10, bool excludeHistory = true) =>
-        TopK([(0, ItemIds(items))], k, excludeHistory)[0];
+    public Recommendation[] TopKForSequence(IReadOnlyList<string> items, int k = 10, bool excludeHistory = true)
+    {
+        var ids = ItemIds(items);
+        return TopK([(0, ids)], k, excludeHistory, [ids])[0];
+    }
 
     /// <summary>The model's scores of <paramref name="items"/> for <paramref name="user"/>, in the order given.</summary>
     public float[] Scores(string user, IReadOnlyList<string> items)
@@ -122,10 +126,11 @@ public sealed class SavedModel : IDisposable
             ? id
             : throw new SeqRecException($"user '{user}' is not in dataset {Dataset.Name} ({Dataset.NUsers - 1:N0} users)");
 
-    private Recommendation[][] TopK(IReadOnlyList<(int User, IReadOnlyList<int> History)> rows, int k, bool excludeHistory)
+    /// <param name="excluded">Per row, every item never to recommend under <paramref name="excludeHistory"/>: the whole history, not only the part the model reads.</param>
+    private Recommendation[][] TopK(IReadOnlyList<(int User, IReadOnlyList<int> History)> rows, int k, bool excludeHistory, IReadOnlyList<IReadOnlyList<int>> excluded)
     {
         using var batch = BatchOf(rows);
-        var top = TopItems.For(Model, batch, k, excludeHistory);
+        var top = TopItems.For(Model, batch, k, excludeHistory, excluded);
         return [.. top.Select(row => row.Select(s => new Recommendation(Dataset.Items.Token(s.Item), s.Item, s.Score)).ToArray())];
     }
 

@@ -46,6 +46,14 @@ public sealed class SequentialDataset(
         return sequence[Math.Max(0, sequence.Length - MaxSeqLength)..];
     }
 
+    /// <summary>All of user <paramref name="userId"/>'s items (train, valid and test alike) in time order, uncut.</summary>
+    public ReadOnlySpan<int> FullHistory(int userId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(userId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(userId, NUsers);
+        return (_sequences ??= SequencesFromSamples()).Sequence(userId);
+    }
+
     /// <summary>Each user's latest sample's history plus its target: the last items of the user's sequence.</summary>
     private UserSequences SequencesFromSamples()
     {

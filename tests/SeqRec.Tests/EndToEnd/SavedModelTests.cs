@@ -28,9 +28,13 @@ public sealed class SavedModelTests : IDisposable
         Assert.Equal(outcome.Result.Test.ToDictionary(), saved.Evaluate("test").ToDictionary());
         var user = saved.Dataset.Users.Token(3);
         var history = saved.Dataset.LatestHistory(3).ToArray().Select(saved.Dataset.Items.Token).ToHashSet();
+        var everything = saved.Dataset.FullHistory(3).ToArray().Select(saved.Dataset.Items.Token).ToHashSet();
+        Assert.True(everything.Count > history.Count, "the user's whole history must be longer than the model's window for this test");
         var top = saved.TopKForUser(user, k: 5);
         Assert.Equal(5, top.Length);
-        Assert.DoesNotContain(top, r => history.Contains(r.Item));
+        Assert.DoesNotContain(top, r => everything.Contains(r.Item));
+        var all = saved.TopKForUser(user, k: 25);
+        Assert.Equal(25 - everything.Count, all.Length);
         Assert.True(top.Zip(top.Skip(1)).All(p => p.First.Score >= p.Second.Score), "best first");
         var scores = saved.Scores(user, [.. top.Select(r => r.Item)]);
         Assert.Equal(top.Select(r => (double)r.Score), scores.Select(s => (double)s), new ToleranceComparer(1e-5));
