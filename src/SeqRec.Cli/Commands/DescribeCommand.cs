@@ -11,8 +11,10 @@ internal static class DescribeCommand
     public static Command Create(ModelHost host)
     {
         var target = new Argument<string>("name") { Description = "A model id (lightsans) or a section (data, trainer, eval)." };
+        var json = CommonOptions.Json();
         var command = new Command("describe", "Show a model's or section's parameters: key, type, default, bounds, allowed values.");
         command.Arguments.Add(target);
+        command.Options.Add(json);
         command.SetAction(parse =>
         {
             var name = parse.GetValue(target)!;
@@ -24,6 +26,27 @@ internal static class DescribeCommand
                 throw new SeqRecException($"describe: {ConfigReader.UnknownMessage($"model or section '{name}'", name, known)} (known: {string.Join(", ", known)})");
             }
 
+            if (parse.GetValue(json))
+            {
+                CommonOptions.WriteJson(parse, new
+                {
+                    Section = section.Name,
+                    Model = model?.DisplayName,
+                    Remarks = model?.Remarks,
+                    Parameters = section.Parameters.Select(p => new
+                    {
+                        p.Key,
+                        p.Alias,
+                        Type = p.TypeName,
+                        Default = p.AllowedValues.Count > 0 ? p.Default?.ToString() : p.Default,
+                        p.Min,
+                        p.Max,
+                        Allowed = p.AllowedValues,
+                        p.Help,
+                    }).ToList(),
+                });
+                return CliApp.Ok;
+            }
             var console = ConsoleFor.Output(parse);
             var title = model is null ? $"[[{section.Name}]]" : $"{model.DisplayName} ([[{section.Name}]])";
             var table = new Table { Title = new TableTitle(title) }.AddColumns("key", "type", "default", "range / allowed", "help");

@@ -18,10 +18,12 @@ internal static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "test or valid.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "valid");
         var sets = CommonOptions.Sets();
+        var json = CommonOptions.Json();
         var command = new Command("evaluate", "Evaluate a saved model with full ranking (or eval.mode) on the test or valid split of its dataset.");
         command.Options.Add(checkpoint);
         command.Options.Add(split);
         command.Options.Add(sets);
+        command.Options.Add(json);
         command.SetAction(parse =>
         {
             var console = ConsoleFor.Output(parse);
@@ -31,11 +33,24 @@ internal static class EvaluateCommand
             var watch = Stopwatch.StartNew();
             var metrics = saved.Evaluate(splitName);
             watch.Stop();
+            if (parse.GetValue(json))
+            {
+                CommonOptions.WriteJson(parse, new
+                {
+                    Model = saved.Config.Model.Id,
+                    Dataset = saved.Dataset.Name,
+                    Split = splitName,
+                    Samples = samples.Count,
+                    Seconds = watch.Elapsed.TotalSeconds,
+                    Metrics = metrics.ToDictionary(),
+                });
+                return CliApp.Ok;
+            }
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{saved.Config.Model.DisplayName} on {saved.Dataset.Name}, {splitName} split: {samples.Count:N0} samples evaluated in {watch.Elapsed.TotalSeconds:F3} s"));
-            console.Write(splitName == "valid"
-                ? ConsoleTrainingObserver.MetricsGrid(metrics, MetricValues.Empty)
-                : ConsoleTrainingObserver.MetricsGrid(MetricValues.Empty, metrics));
+            var table = new Table().AddColumn("metric").AddColumn(new TableColumn(splitName).RightAligned());
+            foreach (var (key, value) in metrics) table.AddRow(key, value.ToString("F4", CultureInfo.InvariantCulture));
+            console.Write(table);
             return CliApp.Ok;
         });
         return command;

@@ -20,7 +20,8 @@ internal static class RecommendCommand
         var topk = new Option<int>("--topk") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var excludeHistory = new Option<bool>("--exclude-history") { Description = "Never recommend an item of the history itself." };
         var command = new Command("recommend", "Print the top-k item ids with scores for a user or a new item sequence.");
-        foreach (var option in new Option[] { checkpoint, user, sequence, topk, excludeHistory }) command.Options.Add(option);
+        var json = CommonOptions.Json();
+        foreach (var option in new Option[] { checkpoint, user, sequence, topk, excludeHistory, json }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var userId = parse.GetValue(user);
@@ -46,8 +47,20 @@ internal static class RecommendCommand
                 historyLength = Math.Min(items.Count, dataset.MaxSeqLength);
             }
 
-            var console = ConsoleFor.Output(parse);
             var labels = LoadLabels(saved.Config.Data, parse);
+            if (parse.GetValue(json))
+            {
+                CommonOptions.WriteJson(parse, new
+                {
+                    Model = saved.Config.Model.Id,
+                    Dataset = dataset.Name,
+                    User = userId,
+                    HistoryLength = historyLength,
+                    Items = top.Select((r, i) => new { Rank = i + 1, Item = r.Item, Label = labels?.For(r.Item), r.Score }).ToList(),
+                });
+                return CliApp.Ok;
+            }
+            var console = ConsoleFor.Output(parse);
             var table = new Table().AddColumn("rank").AddColumn("item");
             if (labels is not null) table.AddColumn(labels.Column);
             table.AddColumn(new TableColumn("score").RightAligned());

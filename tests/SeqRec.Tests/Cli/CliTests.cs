@@ -29,6 +29,23 @@ public class CliTests
     }
 
     [Fact]
+    public void Models_and_describe_print_json_on_request()
+    {
+        var (code, output, error) = Run("models", "--json");
+        Assert.True(code == 0, error);
+        var models = System.Text.Json.JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Contains(models, m => m.GetProperty("id").GetString() == "sasrec" && m.GetProperty("display_name").GetString() == "SASRec");
+
+        (code, output, error) = Run("describe", "shan", "--json");
+        Assert.True(code == 0, error);
+        var shan = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.Contains("right-padded", shan.GetProperty("remarks").GetString(), StringComparison.Ordinal);
+        var shortLength = shan.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("key").GetString() == "short_item_length");
+        Assert.Equal(2, shortLength.GetProperty("default").GetInt32());
+        Assert.Equal(1, shortLength.GetProperty("min").GetDouble());
+    }
+
+    [Fact]
     public void Describe_prints_the_remarks_of_a_model_that_reproduces_a_reference_quirk()
     {
         var (code, output, _) = Run("describe", "shan");

@@ -56,6 +56,19 @@ public sealed class RunCommandTests : IDisposable
         (code, var output, error) = Run(["evaluate", "--checkpoint", checkpoint]);
         Assert.True(code == 0, error);
         Assert.Contains($"{expected.GetProperty("test").GetProperty("ndcg@10").GetDouble():F4}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("valid", output, StringComparison.Ordinal); // only the split asked for
+
+        (code, output, error) = Run(["evaluate", "--checkpoint", checkpoint, "--json"]);
+        Assert.True(code == 0, error);
+        var evaluated = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("test", evaluated.GetProperty("split").GetString());
+        Assert.Equal(expected.GetProperty("test").GetProperty("ndcg@10").GetDouble(), evaluated.GetProperty("metrics").GetProperty("ndcg@10").GetDouble(), 4);
+
+        (code, output, error) = Run(["recommend", "--checkpoint", checkpoint, "--user", "3", "--topk", "4", "--json"]);
+        Assert.True(code == 0, error);
+        var recommended = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("3", recommended.GetProperty("user").GetString());
+        Assert.Equal([1, 2, 3, 4], recommended.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("rank").GetInt32()));
 
         (code, output, error) = Run(["recommend", "--checkpoint", checkpoint, "--user", "3", "--topk", "10"]);
         Assert.True(code == 0, error);
