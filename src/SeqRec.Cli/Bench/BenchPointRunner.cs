@@ -82,6 +82,7 @@ internal static class BenchPointRunner
             EvalPeakRssBytes = evalPeak,
             TestMetrics = full && result is not null ? result.Test.ToDictionary(k => k.Key, k => k.Value) : new Dictionary<string, double>(),
             BestEpoch = full ? result?.BestEpoch : null,
+            TorchThreads = torch.get_num_threads(),
         };
     }
 

@@ -97,7 +97,7 @@ internal static class BenchCommand
             console.WriteLine(AllocatorRelauncher.Describe());
             var points = new CompareRunner(request, parse.InvocationConfiguration.Output).Run();
 
-            WriteOutputs(parse, folder, points, MachineInfo.Current(), CommandLine(parse), baselineId);
+            WriteOutputs(parse, folder, points, MachineInfo.Current().MeasuredBy(points), CommandLine(parse), baselineId);
             return points.Any(p => p.Error is not null) ? CliApp.Failure : CliApp.Ok;
         });
         return command;

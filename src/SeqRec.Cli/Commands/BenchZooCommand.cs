@@ -42,7 +42,7 @@ internal static class BenchZooCommand
                 [.. host.PluginArguments]);
             var points = new CompareRunner(compare, parse.InvocationConfiguration.Output).Run();
 
-            var machine = MachineInfo.Current();
+            var machine = MachineInfo.Current().MeasuredBy(points);
             var commandLine = "seqrec " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             AtomicFile.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(new { machine, command = commandLine, points }, BenchPoint.Json));
             string? plot = null;

@@ -35,6 +35,9 @@ public sealed record BenchPoint
 
     public required long PeakRssBytes { get; init; }
 
+    /// <summary>torch's intra-op threads in the process that measured the point (<c>trainer.threads</c>); null in older results.</summary>
+    public int? TorchThreads { get; init; }
+
     /// <summary>
     /// The process's peak resident memory when training ended, before evaluation and the latency runs (which can add
     /// their own high-water mark at long sequences); null in results written before it was measured.

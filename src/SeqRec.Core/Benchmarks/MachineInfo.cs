@@ -19,4 +19,11 @@ public sealed record MachineInfo(string Cpu, int Cores, int TorchThreads, string
             typeof(global::TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
             Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "glibc defaults");
     }
+
+    /// <summary>
+    /// This machine as the points were measured: their processes' torch threads (set by <c>trainer.threads</c>) replace
+    /// this process's own when they all agree.
+    /// </summary>
+    public MachineInfo MeasuredBy(IReadOnlyCollection<BenchPoint> points) =>
+        points.Select(p => p.TorchThreads).Where(t => t is not null).Distinct().ToList() is [{ } threads] ? this with { TorchThreads = threads } : this;
 }

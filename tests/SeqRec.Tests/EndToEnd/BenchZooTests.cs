@@ -22,7 +22,7 @@ public sealed class BenchZooTests : IDisposable
         var output = Path.Combine(_folder.Path, "zoo");
 
         var (code, stdout, error) = Run("bench", "zoo", "--models", "lightsans,sasrec", "--dataset", "synthetic", "--max-len", "8", "--full",
-            "--set", $"data.data_path=\"{data}\"", "--set", "trainer.epochs=2", "--set", "trainer.train_batch_size=128", "--out", output);
+            "--set", $"data.data_path=\"{data}\"", "--set", "trainer.epochs=2", "--set", "trainer.train_batch_size=128", "--set", "trainer.threads=1", "--out", output);
 
         Assert.True(code == 0, $"{stdout}\n{error}");
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
@@ -34,5 +34,6 @@ public sealed class BenchZooTests : IDisposable
         Assert.Equal(ndcg.OrderByDescending(p => p.Value).Select(p => $"| {p.Key} |"), rows.Select(r => r[..(r.IndexOf('|', 2) + 1)]));
         Assert.Contains(ndcg["sasrec"].ToString("F4", CultureInfo.InvariantCulture), report, StringComparison.Ordinal);
         Assert.True(new FileInfo(Path.Combine(output, "quality-vs-epoch-time.png")).Length > 1000);
+        Assert.Contains("torch threads 1,", report, StringComparison.Ordinal); // the points' processes', not this one's
     }
 }
