@@ -48,7 +48,7 @@ internal static class RunCommand
             }
             catch (OperationCanceledException)
             {
-                parse.InvocationConfiguration.Error.WriteLine("interrupted; the run can continue from its last completed epoch with: seqrec run --resume <its runs/ folder>");
+                parse.InvocationConfiguration.Error.WriteLine("interrupted; the run can continue from its last completed epoch (the command is printed above)");
                 return Task.FromResult(130);
             }
             console.WriteLine($"run directory: {outcome.RunDirectory}");

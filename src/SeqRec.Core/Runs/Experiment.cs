@@ -1,3 +1,4 @@
+using System.Globalization;
 using SeqRec.Configuration;
 using SeqRec.Data;
 using SeqRec.Evaluation;
@@ -57,7 +58,21 @@ public sealed class Experiment : IDisposable
     }
 
     public RunSetup CreateRunSetup() =>
-        new(Config.Model.Id, Dataset.Name, ConfigToml, Model, Config.Trainer, CreateEvaluator(), CreateTrainingData());
+        new(Config.Model.Id, Dataset.Name, ConfigToml, Model, Config.Trainer, CreateEvaluator(), CreateTrainingData()) { Summary = Summary() };
+
+    /// <summary>The dataset's size and splits and the model's size, one line each.</summary>
+    public IReadOnlyList<string> Summary()
+    {
+        var (users, items) = (Dataset.NUsers - 1, Dataset.NItems - 1);
+        var density = users > 0 && items > 0 ? (double)Dataset.InteractionCount / ((double)users * items) : 0;
+        var parameters = Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        return
+        [
+            string.Create(CultureInfo.InvariantCulture,
+                $"dataset {Dataset.Name}: {users:N0} users, {items:N0} items, {Dataset.InteractionCount:N0} interactions (sparsity {100 * (1 - density):F2}%); samples: train {Dataset.Train.Count:N0}, valid {Dataset.Valid.Count:N0}, test {Dataset.Test.Count:N0}; max_item_list_length {Dataset.MaxSeqLength}"),
+            string.Create(CultureInfo.InvariantCulture, $"model {Config.Model.DisplayName}: {parameters:N0} trainable parameters ({parameters * 4 / 1e6:F1} MB as float32)"),
+        ];
+    }
 
     public void Dispose() => Model.Dispose();
 }

@@ -21,7 +21,11 @@ public sealed record RunSetup(
     SequentialRecommender Recommender,
     TrainerConfig Trainer,
     Evaluator Evaluator,
-    TrainingData Data);
+    TrainingData Data)
+{
+    /// <summary>Lines printed and logged when the run starts: the data and the model, as RecBole logs them.</summary>
+    public IReadOnlyList<string> Summary { get; init; } = [];
+}
 
 /// <summary>
 /// Runs a training job inside a <see cref="RunDirectory"/>: writes config.toml, logs every line to run.log and
@@ -42,12 +46,14 @@ public static class TrainingRun
 
         using var log = new StreamWriter(run.LogPath, append: true);
         var logObserver = new PlainTextTrainingObserver(log);
-        logObserver.Message($"{(resume ? "resuming" : "starting")} run {run.Path}: model {setup.Model}, dataset {setup.Dataset}");
         ITrainingObserver[] observers = console is null
             ? [logObserver, new TensorBoardObserver(run.TensorBoardPath)]
             : [console, logObserver, new TensorBoardObserver(run.TensorBoardPath)];
+        var all = new CompositeTrainingObserver(observers);
+        all.Message($"{(resume ? "resuming" : "starting")} run {run.Path}: model {setup.Model}, dataset {setup.Dataset}");
+        foreach (var line in setup.Summary) all.Message(line);
 
-        var trainer = new Trainer(setup.Recommender, setup.Trainer, setup.Evaluator, new CompositeTrainingObserver(observers));
+        var trainer = new Trainer(setup.Recommender, setup.Trainer, setup.Evaluator, all);
         var outputs = new TrainingOutputs(run.BestCheckpointPath, run.ResumeStatePath, new CheckpointInfo(setup.Model, setup.Dataset, setup.ConfigToml, CheckpointInfo.AssemblyLabelOf(setup.Recommender.GetType())));
         try
         {
@@ -57,7 +63,7 @@ public static class TrainingRun
         }
         catch (OperationCanceledException)
         {
-            logObserver.Message($"interrupted; continue with: seqrec run --resume {run.Path}");
+            all.Message($"interrupted; continue with: seqrec run --resume {run.Path}");
             throw;
         }
         catch (SeqRecException e)

@@ -37,9 +37,13 @@ public sealed class RunCommandTests : IDisposable
     public void A_killed_run_resumes_to_the_metrics_of_an_uninterrupted_run()
     {
         var uninterrupted = Path.Combine(_folder.Path, "uninterrupted");
-        var (code, _, error) = Run(["run", .. _settings, "--runs-root", uninterrupted]);
+        var (code, started, error) = Run(["run", .. _settings, "--runs-root", uninterrupted]);
         Assert.True(code == 0, error);
         var expected = Results(Directory.GetDirectories(uninterrupted).Single());
+        // The start names the folder and summarises data and model, as RecBole logs them.
+        Assert.Contains($"starting run {Directory.GetDirectories(uninterrupted).Single()}", started, StringComparison.Ordinal);
+        Assert.Matches(@"dataset tiny: 40 users, \d+ items, [\d,]+ interactions \(sparsity \d+\.\d\d%\); samples: train [\d,]+, valid 40, test 40", started);
+        Assert.Matches(@"model SASRec: [\d,]+ trainable parameters", started);
 
         var killedRoot = Path.Combine(_folder.Path, "killed");
         var runDirectory = StartAndKillAfterFirstEpoch(killedRoot);
