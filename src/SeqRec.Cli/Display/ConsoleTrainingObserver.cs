@@ -27,7 +27,7 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console, bool interac
         var bar = new string('█', done) + new string('░', BarWidth - done);
         var loss = progress.Batch == 0 ? 0 : progress.LossSum / progress.Batch;
         Console.Out.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\repoch {progress.Epoch} {bar} {progress.Batch}/{progress.ExpectedBatches} batches  loss {loss:F4}  {progress.SamplesPerSecond:N0} samples/s  {progress.Elapsed.TotalSeconds:F1} s "));
+            $"\repoch {progress.Epoch} {bar} {progress.Batch}/{progress.ExpectedBatches} batches  mean batch loss {loss:F4}  {progress.SamplesPerSecond:N0} samples/s  {progress.Elapsed.TotalSeconds:F1} s "));
         _barShown = true;
     }
 

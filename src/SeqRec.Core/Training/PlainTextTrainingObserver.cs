@@ -19,7 +19,7 @@ public sealed class PlainTextTrainingObserver(TextWriter writer) : ITrainingObse
 
     public void EpochTrained(EpochRecord record) =>
         WriteLine(string.Create(Invariant,
-            $"epoch {record.Epoch} training [{record.TrainSeconds:F2} s, {record.Batches} batches, {record.SamplesPerSecond:N0} samples/s, data {record.DataSeconds:F2} s]: train loss {record.Loss:F4}")
+            $"epoch {record.Epoch} training [{record.TrainSeconds:F2} s, {record.Batches} batches, {record.SamplesPerSecond:N0} samples/s, data {record.DataSeconds:F2} s]: train loss {record.Loss:F4} (sum of the batch means, as RecBole reports it)")
             + string.Concat((record.LossParts ?? new Dictionary<string, double>()).Select(p => string.Create(Invariant, $", {p.Key} {p.Value:F4}"))));
 
     public void Evaluated(EvaluationReport report)
