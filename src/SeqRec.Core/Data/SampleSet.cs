@@ -39,4 +39,13 @@ public sealed class SampleSet
     public ReadOnlySpan<int> Targets => _targets;
 
     public ReadOnlySpan<int> Users => _users;
+
+    /// <summary>Adds every sample (user, history, target) to <paramref name="hash"/>, in order.</summary>
+    public void AppendTo(System.Security.Cryptography.IncrementalHash hash)
+    {
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Users));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Targets));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_historyLength.AsSpan()));
+        for (var i = 0; i < Count; i++) hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(History(i)));
+    }
 }

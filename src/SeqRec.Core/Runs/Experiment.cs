@@ -58,7 +58,19 @@ public sealed class Experiment : IDisposable
     }
 
     public RunSetup CreateRunSetup() =>
-        new(Config.Model.Id, Dataset.Name, ConfigToml, Model, Config.Trainer, CreateEvaluator(), CreateTrainingData()) { Summary = Summary() };
+        new(Config.Model.Id, Dataset.Name, ConfigToml, Model, Config.Trainer, CreateEvaluator(), CreateTrainingData())
+        {
+            Summary = Summary(),
+            DataFingerprint = DataFingerprint(),
+        };
+
+    /// <summary>SHA-256 over the train, valid and test samples (users, histories, targets), as hex.</summary>
+    public string DataFingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var split in new[] { Dataset.Train, Dataset.Valid, Dataset.Test }) split.AppendTo(hash);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>The dataset's size and splits and the model's size, one line each.</summary>
     public IReadOnlyList<string> Summary()

@@ -27,6 +27,9 @@ public sealed class RunDirectory
     /// <summary>Model, optimizer, RNG and bookkeeping after the last completed epoch, for <c>--resume</c>.</summary>
     public string ResumeStatePath => Combine("resume.state");
 
+    /// <summary>The SHA-256 of the samples the run uses, checked on resume.</summary>
+    public string DataFingerprintPath => Combine("data.sha256");
+
     /// <summary>TensorBoard event files.</summary>
     public string TensorBoardPath => Combine("tensorboard");
 

@@ -25,6 +25,12 @@ public sealed record RunSetup(
 {
     /// <summary>Lines printed and logged when the run starts: the data and the model, as RecBole logs them.</summary>
     public IReadOnlyList<string> Summary { get; init; } = [];
+
+    /// <summary>
+    /// A digest of the samples the run trains and evaluates on (hex), kept in the run folder so that a resume on data
+    /// that changed since is refused; null skips the check.
+    /// </summary>
+    public string? DataFingerprint { get; init; }
 }
 
 /// <summary>
@@ -42,6 +48,7 @@ public static class TrainingRun
     {
         using var writer = RunLock.Acquire(run);
         if (!resume) AtomicFile.WriteAllText(run.ConfigPath, setup.ConfigToml);
+        CheckData(run, setup, resume);
         if (setup.Trainer.Threads > 0) torch.set_num_threads(setup.Trainer.Threads);
 
         using var log = new StreamWriter(run.LogPath, append: true);
@@ -71,5 +78,20 @@ public static class TrainingRun
             logObserver.Message($"error: {e.Message}");
             throw;
         }
+    }
+
+    /// <summary>Records the data's fingerprint in a new run; refuses to resume on data whose fingerprint differs.</summary>
+    private static void CheckData(RunDirectory run, RunSetup setup, bool resume)
+    {
+        if (setup.DataFingerprint is not { } current) return;
+        if (resume && File.Exists(run.DataFingerprintPath))
+        {
+            var recorded = File.ReadAllText(run.DataFingerprintPath).Trim();
+            if (!string.Equals(recorded, current, StringComparison.Ordinal))
+                throw new SeqRecException($"{run.Path}: the dataset changed since this run started (its samples' SHA-256 was {recorded}, now {current}); " +
+                    "resuming would continue on different data: restore the data the run used or start a new run");
+            return;
+        }
+        AtomicFile.WriteAllText(run.DataFingerprintPath, current + "\n");
     }
 }

@@ -115,4 +115,21 @@ public class TrainingRunTests(ITestOutputHelper output)
         Assert.True(File.Exists(run.ResultsPath));
         using var again = RunLock.Acquire(run);
     }
+
+    [Fact]
+    public void Resuming_on_data_that_changed_since_the_run_started_is_refused()
+    {
+        using var harness = new TrainingHarness();
+        var data = SyntheticData.Create();
+        var run = RunDirectory.Create(Path.Combine(harness.Directory, "runs"), "meanpool", "synthetic", new DateTime(2026, 12, 7, 2, 0, 0));
+        manual_seed(1);
+        using var model = new MeanPoolModel(data.NItems, data.MaxSeqLength);
+        TrainingRun.Execute(run, Setup(model, data) with { DataFingerprint = "aa11" }, console: null);
+        Assert.Equal("aa11", File.ReadAllText(run.DataFingerprintPath).Trim());
+
+        TrainingRun.Execute(run, Setup(model, data) with { DataFingerprint = "aa11" }, console: null, resume: true);
+        var error = Assert.Throws<SeqRecException>(() =>
+            TrainingRun.Execute(run, Setup(model, data) with { DataFingerprint = "bb22" }, console: null, resume: true));
+        Assert.Contains("the dataset changed since this run started (its samples' SHA-256 was aa11, now bb22)", error.Message, StringComparison.Ordinal);
+    }
 }
