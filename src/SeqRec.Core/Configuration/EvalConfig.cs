@@ -7,9 +7,9 @@ namespace SeqRec.Configuration;
 public sealed partial record EvalConfig
 {
     /// <summary>Metric names RecBole users write; matched case-insensitively.</summary>
-    public static IReadOnlyList<string> KnownMetrics { get; } = ["Recall", "MRR", "NDCG", "Hit", "Precision"];
+    public static IReadOnlyList<string> KnownMetrics { get; } = ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP"];
 
-    [Param(Help = "Metrics computed at every K of topk: Recall, MRR, NDCG, Hit, Precision.")]
+    [Param(Help = "Metrics computed at every K of topk: Recall, MRR, NDCG, Hit, Precision, MAP (RecBole's definitions; with one target per sample MAP equals MRR).")]
     public string[] Metrics { get; init; } = ["Recall", "MRR", "NDCG", "Hit", "Precision"];
 
     [Param(Help = "Cut-offs K of the top-K metrics.")]

@@ -1,12 +1,12 @@
 namespace SeqRec.Evaluation;
 
 /// <summary>The top-K metrics of a next-item task, where each evaluation sample has exactly one relevant item.</summary>
-public enum RankingMetric { Recall, Mrr, Ndcg, Hit, Precision }
+public enum RankingMetric { Recall, Mrr, Ndcg, Hit, Precision, Map }
 
 /// <summary>Per-sample values of the top-K metrics, following RecBole's definitions for one positive item.</summary>
 public static class RankingMetrics
 {
-    /// <summary>Parses a metric name as users write it (Recall, MRR, NDCG, Hit, Precision), ignoring case.</summary>
+    /// <summary>Parses a metric name as users write it (Recall, MRR, NDCG, Hit, Precision, MAP), ignoring case.</summary>
     public static RankingMetric Parse(string name) => name.ToLowerInvariant() switch
     {
         "recall" => RankingMetric.Recall,
@@ -14,7 +14,8 @@ public static class RankingMetrics
         "ndcg" => RankingMetric.Ndcg,
         "hit" => RankingMetric.Hit,
         "precision" => RankingMetric.Precision,
-        _ => throw new SeqRecException($"eval.metrics: unknown metric '{name}' (known: Recall, MRR, NDCG, Hit, Precision)"),
+        "map" => RankingMetric.Map,
+        _ => throw new SeqRecException($"eval.metrics: unknown metric '{name}' (known: Recall, MRR, NDCG, Hit, Precision, MAP)"),
     };
 
     /// <summary>The lower-case key of a metric at a cut-off, e.g. <c>ndcg@10</c>.</summary>
@@ -22,7 +23,9 @@ public static class RankingMetrics
 
     /// <summary>
     /// The value for one sample whose target has 1-based rank <paramref name="rank"/>: Hit = Recall = [r ≤ K],
-    /// MRR = [r ≤ K]/r, NDCG = [r ≤ K]/log2(r+1) (the ideal DCG of one positive is 1), Precision = [r ≤ K]/K.
+    /// MRR = [r ≤ K]/r, NDCG = [r ≤ K]/log2(r+1) (the ideal DCG of one positive is 1), Precision = [r ≤ K]/K, and
+    /// MAP = [r ≤ K]/r: RecBole's MAP@K sums precision@i over the hits up to K and divides by min(K, positives), which
+    /// for one positive is precision at its rank, 1/r.
     /// </summary>
     public static double Value(RankingMetric metric, int rank, int k)
     {
@@ -31,7 +34,7 @@ public static class RankingMetrics
         return metric switch
         {
             RankingMetric.Recall or RankingMetric.Hit => 1.0,
-            RankingMetric.Mrr => 1.0 / rank,
+            RankingMetric.Mrr or RankingMetric.Map => 1.0 / rank,
             RankingMetric.Ndcg => 1.0 / Math.Log2(rank + 1),
             RankingMetric.Precision => 1.0 / k,
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),

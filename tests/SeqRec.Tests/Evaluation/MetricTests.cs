@@ -65,6 +65,19 @@ public class MetricTests
         Assert.Equal(0.0, result["mrr@10"]);
     }
 
+    [Theory]
+    [InlineData(1, 10, 1.0)]
+    [InlineData(4, 10, 0.25)]
+    [InlineData(10, 10, 0.1)]
+    [InlineData(11, 10, 0.0)]
+    public void Map_is_recboles_average_precision_for_one_positive(int rank, int k, double expected)
+    {
+        // RecBole: sum over hits i <= K of precision@i, divided by min(K, positives) = 1: the precision at the target's rank.
+        Assert.Equal(expected, RankingMetrics.Value(RankingMetric.Map, rank, k), 12);
+        Assert.Equal(RankingMetric.Map, RankingMetrics.Parse("MAP"));
+        Assert.Equal("map@10", RankingMetrics.Key(RankingMetric.Map, 10));
+    }
+
     [Fact]
     public void Unknown_metric_names_are_a_clear_error()
     {
