@@ -6,12 +6,21 @@ namespace SeqRec.Runs;
 
 /// <summary>
 /// Logs to TensorBoard event files (TorchSharp's SummaryWriter): <c>train/loss</c> and <c>train/samples_per_second</c>
-/// per epoch, <c>valid/&lt;metric&gt;</c> per validation and <c>test/&lt;metric&gt;</c> at the best epoch. Event
+/// per epoch (and <c>train/loss_&lt;part&gt;</c> for models with several losses), <c>valid/&lt;metric&gt;</c> per validation,
+/// <c>test/&lt;metric&gt;</c> at the best epoch, and the run's resolved configuration under TEXT (<c>config</c>). Event
 /// files are append-only streams; a resumed run adds a new file to the same folder, which TensorBoard merges.
 /// </summary>
-public sealed class TensorBoardObserver(string logDirectory) : ITrainingObserver
+public sealed class TensorBoardObserver : ITrainingObserver
 {
-    private readonly SummaryWriter _writer = SummaryWriter(logDirectory);
+    private readonly SummaryWriter _writer;
+
+    /// <param name="configToml">The run's resolved configuration, shown in TensorBoard's TEXT tab; null for none.</param>
+    public TensorBoardObserver(string logDirectory, string? configToml = null)
+    {
+        _writer = SummaryWriter(logDirectory);
+        if (configToml is { Length: > 0 })
+            _writer.add_text("config", "```toml\n" + configToml + "\n```", 0);
+    }
 
     public void EpochTrained(EpochRecord record)
     {

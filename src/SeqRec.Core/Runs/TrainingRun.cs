@@ -53,9 +53,8 @@ public static class TrainingRun
 
         using var log = new StreamWriter(run.LogPath, append: true);
         var logObserver = new PlainTextTrainingObserver(log);
-        ITrainingObserver[] observers = console is null
-            ? [logObserver, new TensorBoardObserver(run.TensorBoardPath)]
-            : [console, logObserver, new TensorBoardObserver(run.TensorBoardPath)];
+        var tensorBoard = new TensorBoardObserver(run.TensorBoardPath, resume ? null : setup.ConfigToml);
+        ITrainingObserver[] observers = console is null ? [logObserver, tensorBoard] : [console, logObserver, tensorBoard];
         var all = new CompositeTrainingObserver(observers);
         all.Message($"{(resume ? "resuming" : "starting")} run {run.Path}: model {setup.Model}, dataset {setup.Dataset}");
         foreach (var line in setup.Summary) all.Message(line);

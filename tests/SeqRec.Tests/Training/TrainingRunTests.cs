@@ -51,7 +51,12 @@ public class TrainingRunTests(ITestOutputHelper output)
 
         var header = ModelCheckpoint.ReadHeader(run.BestCheckpointPath);
         Assert.Equal(new CheckpointInfo("meanpool", "synthetic", ConfigToml, $"SeqRec.Tests {typeof(MeanPoolModel).Assembly.GetName().Version}"), header.Info);
-        Assert.NotEmpty(Directory.GetFiles(run.TensorBoardPath, "events.out.tfevents.*"));
+        var events = Directory.GetFiles(run.TensorBoardPath, "events.out.tfevents.*");
+        Assert.NotEmpty(events);
+        // The resolved config is in the TEXT tab: the event file holds the tag and the TOML text.
+        var eventBytes = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Assert.Single(events)));
+        Assert.Contains("config", eventBytes, StringComparison.Ordinal);
+        Assert.Contains("dataset = \"synthetic\"", eventBytes, StringComparison.Ordinal);
         Assert.DoesNotContain(Directory.GetFiles(run.Path, "*", SearchOption.AllDirectories), f => f.Contains(AtomicFile.TempMarker));
     }
 
