@@ -26,6 +26,9 @@ internal static partial class ChildLifetime
     {
         if (!OperatingSystem.IsLinux()) return;
         if (!int.TryParse(Environment.GetEnvironmentVariable(ParentPidVariable), out var parent)) return;
+        // Only this process is the relaunched child: processes it starts (bench points, tuning workers) must not
+        // inherit the variable and mistake their own parent for a dead one.
+        Environment.SetEnvironmentVariable(ParentPidVariable, null);
         interruptions = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, context =>
         {
             context.Cancel = true;

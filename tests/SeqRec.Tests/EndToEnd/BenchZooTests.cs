@@ -36,4 +36,28 @@ public sealed class BenchZooTests : IDisposable
         Assert.True(new FileInfo(Path.Combine(output, "quality-vs-epoch-time.png")).Length > 1000);
         Assert.Contains("torch threads 1,", report, StringComparison.Ordinal); // the points' processes', not this one's
     }
+
+    [Fact]
+    public async Task Started_from_a_shell_the_relaunched_bench_runs_its_point_processes()
+    {
+        // As from a shell: seqrec re-executes itself for its allocator setting, and the bench then starts one process
+        // per point; those must not take the relaunched process's parent for their own.
+        var data = Path.Combine(_folder.Path, "data");
+        SyntheticDataset.Write(data, "synthetic", users: 30, items: 20, interactionsPerUser: 10, seed: 9);
+        var output = Path.Combine(_folder.Path, "zoo");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
+        foreach (var arg in (string[])["bench", "zoo", "--models", "sasrec", "--dataset", "synthetic", "--max-len", "6", "--steps", "1",
+                     "--set", $"data.data_path=\"{data}\"", "--set", "trainer.train_batch_size=64", "--set", "trainer.threads=1", "--out", output])
+            start.ArgumentList.Add(arg);
+        start.Environment.Remove("SEQREC_NO_RELAUNCH");
+        start.Environment.Remove("GLIBC_TUNABLES");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "bench zoo did not finish");
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.Contains("| sasrec |", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
+    }
 }
