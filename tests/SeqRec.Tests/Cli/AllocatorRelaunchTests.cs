@@ -9,12 +9,7 @@ public class AllocatorRelaunchTests
     [Fact]
     public async Task A_torch_command_relaunches_with_huge_pages_and_reports_it()
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
-        foreach (var arg in new[] { "run", "--verbose", "--model", "no-such-model" }) start.ArgumentList.Add(arg);
-        start.Environment.Remove("GLIBC_TUNABLES");
-        start.Environment.Remove("SEQREC_NO_RELAUNCH");
-        using var child = Process.Start(start)!;
+        using var child = Process.Start(SeqrecProcess.StartInfo(["run", "--verbose", "--model", "no-such-model"], relaunched: true))!;
         var output = child.StandardOutput.ReadToEndAsync();
         var error = child.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

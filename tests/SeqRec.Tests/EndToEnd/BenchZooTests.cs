@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SeqRec.Benchmarks;
+using SeqRec.Tests.Cli;
 using Xunit;
 using static SeqRec.Tests.Cli.CliRun;
 
@@ -45,13 +46,8 @@ public sealed class BenchZooTests : IDisposable
         var data = Path.Combine(_folder.Path, "data");
         SyntheticDataset.Write(data, "synthetic", users: 30, items: 20, interactionsPerUser: 10, seed: 9);
         var output = Path.Combine(_folder.Path, "zoo");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
-        foreach (var arg in (string[])["bench", "zoo", "--models", "sasrec", "--dataset", "synthetic", "--max-len", "6", "--steps", "1",
-                     "--set", $"data.data_path=\"{data}\"", "--set", "trainer.train_batch_size=64", "--set", "trainer.threads=1", "--out", output])
-            start.ArgumentList.Add(arg);
-        start.Environment.Remove("SEQREC_NO_RELAUNCH");
-        start.Environment.Remove("GLIBC_TUNABLES");
+        var start = SeqrecProcess.StartInfo(["bench", "zoo", "--models", "sasrec", "--dataset", "synthetic", "--max-len", "6", "--steps", "1",
+            "--set", $"data.data_path=\"{data}\"", "--set", "trainer.train_batch_size=64", "--set", "trainer.threads=1", "--out", output], relaunched: true);
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SeqRec.Benchmarks;
 using SeqRec.Cli;
+using SeqRec.Tests.Cli;
 using Xunit;
 using static SeqRec.Tests.Cli.CliRun;
 
@@ -121,15 +122,7 @@ public sealed class RunCommandTests : IDisposable
     /// </summary>
     private (Process Child, string RunDirectory) StartAfterFirstEpoch(string runsRoot, string[] extra, bool relaunched)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
-        foreach (var arg in (string[])["run", .. _settings, .. extra, "--runs-root", runsRoot]) start.ArgumentList.Add(arg);
-        if (relaunched)
-        {
-            start.Environment.Remove("SEQREC_NO_RELAUNCH");
-            start.Environment.Remove("GLIBC_TUNABLES");
-        }
-        var child = Process.Start(start)!;
+        var child = Process.Start(SeqrecProcess.StartInfo(["run", .. _settings, .. extra, "--runs-root", runsRoot], relaunched))!;
         child.OutputDataReceived += (_, _) => { };
         child.ErrorDataReceived += (_, _) => { };
         child.BeginOutputReadLine();

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace SeqRec.Tests.Cli;
+
+/// <summary>The CLI in a process of its own (output redirected), for what only a real process shows: relaunch, signals, exit codes.</summary>
+internal static class SeqrecProcess
+{
+    /// <param name="relaunched">As from a shell: seqrec re-executes itself for its allocator setting (the test host's settings would stop it).</param>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, bool relaunched)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (relaunched)
+        {
+            start.Environment.Remove("SEQREC_NO_RELAUNCH");
+            start.Environment.Remove("GLIBC_TUNABLES");
+        }
+        return start;
+    }
+}
