@@ -7,9 +7,13 @@ namespace SeqRec.Configuration;
 public sealed partial record EvalConfig
 {
     /// <summary>Metric names RecBole users write; matched case-insensitively.</summary>
-    public static IReadOnlyList<string> KnownMetrics { get; } = ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP"];
+    public static IReadOnlyList<string> KnownMetrics { get; } =
+        ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP", "ItemCoverage", "AveragePopularity", "GiniIndex", "ShannonEntropy", "TailPercentage"];
 
-    [Param(Help = "Metrics computed at every K of topk: Recall, MRR, NDCG, Hit, Precision, MAP (RecBole's definitions; with one target per sample MAP equals MRR).")]
+    /// <summary>The metrics of each target's rank, which can pick the best epoch (larger is better for each).</summary>
+    public static IReadOnlyList<string> AccuracyMetrics { get; } = ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP"];
+
+    [Param(Help = "Metrics computed at every K of topk, with RecBole's definitions. Accuracy: Recall, MRR, NDCG, Hit, Precision, MAP (with one target per sample MAP equals MRR). Of the recommended lists: ItemCoverage, AveragePopularity (mean training count), GiniIndex, ShannonEntropy, TailPercentage (share of long-tail items, see tail_ratio).")]
     public string[] Metrics { get; init; } = ["Recall", "MRR", "NDCG", "Hit", "Precision"];
 
     [Param(Help = "Cut-offs K of the top-K metrics.")]
@@ -27,6 +31,9 @@ public sealed partial record EvalConfig
     [Param(Help = "Also mask items already in the user's history (off in RecBole for sequential models).")]
     public bool MaskHistory { get; init; }
 
+    [Param(Help = "Long-tail items of TailPercentage: above 1, the items that are a training target at most this many times; in (0, 1], this share of the training targets' items, least frequent first (RecBole's tail_ratio).")]
+    public double TailRatio { get; init; } = 0.1;
+
     partial void OnValidate(ConfigErrors errors)
     {
         foreach (var metric in Metrics)
@@ -34,6 +41,10 @@ public sealed partial record EvalConfig
             if (!KnownMetrics.Contains(metric, StringComparer.OrdinalIgnoreCase))
                 errors.Error("metrics", ConfigReader.UnknownMessage("metric '" + metric + "'", metric, KnownMetrics) + $" (known: {string.Join(", ", KnownMetrics)})");
         }
+        foreach (var twice in Metrics.GroupBy(m => m, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            errors.Error("metrics", $"'{twice.Key}' is listed {twice.Count()} times");
+        if (!(TailRatio > 0))
+            errors.Error("tail_ratio", $"{TailRatio} is not above 0: give a share in (0, 1] or a training count above 1");
         foreach (var cutoff in Topk)
         {
             if (cutoff < 1) errors.Error("topk", $"{cutoff} is below the minimum 1");
@@ -42,6 +53,8 @@ public sealed partial record EvalConfig
             errors.Error("valid_metric", $"'{ValidMetric}' is not of the form Metric@K, e.g. MRR@10");
         else if (!Metrics.Contains(name, StringComparer.OrdinalIgnoreCase))
             errors.Error("valid_metric", $"'{name}' is not among the computed metrics ({string.Join(", ", Metrics)})");
+        else if (!AccuracyMetrics.Contains(name, StringComparer.OrdinalIgnoreCase))
+            errors.Error("valid_metric", $"'{name}' describes the recommended lists, not their accuracy; pick the best epoch by one of {string.Join(", ", AccuracyMetrics)}");
         else if (!Topk.Contains(k))
             errors.Error("valid_metric", $"K={k} is not in topk ({string.Join(", ", Topk)})");
         if (!Regex.IsMatch(Mode, "^(full|uni[1-9][0-9]*)$", RegexOptions.IgnoreCase))

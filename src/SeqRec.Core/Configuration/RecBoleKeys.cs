@@ -43,7 +43,7 @@ internal static class RecBoleKeys
     private static readonly Dictionary<string, (object Value, string Why)> Fixed = new(StringComparer.Ordinal)
     {
         ["learner"] = ("adam", "SeqRec trains with Adam"),
-        ["valid_metric_bigger"] = (true, "every metric SeqRec computes is better when larger"),
+        ["valid_metric_bigger"] = (true, "the best epoch is picked by an accuracy metric, where larger is better"),
         ["metric_decimal_place"] = (4L, "metrics are rounded to 4 decimals"),
         ["shuffle"] = (true, "training batches are always shuffled"),
         ["filter_inter_by_user_or_item"] = (true, "interactions are kept as the .inter file gives them"),

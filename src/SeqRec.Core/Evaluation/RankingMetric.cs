@@ -15,7 +15,7 @@ public static class RankingMetrics
         "hit" => RankingMetric.Hit,
         "precision" => RankingMetric.Precision,
         "map" => RankingMetric.Map,
-        _ => throw new SeqRecException($"eval.metrics: unknown metric '{name}' (known: Recall, MRR, NDCG, Hit, Precision, MAP)"),
+        _ => throw new SeqRecException($"eval.metrics: unknown metric '{name}' (known: {string.Join(", ", Configuration.EvalConfig.KnownMetrics)})"),
     };
 
     /// <summary>The lower-case key of a metric at a cut-off, e.g. <c>ndcg@10</c>.</summary>

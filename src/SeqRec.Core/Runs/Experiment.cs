@@ -43,7 +43,8 @@ public sealed class Experiment : IDisposable
 
     public string ConfigToml => TomlConfigWriter.Write(Config);
 
-    public Evaluator CreateEvaluator() => new(Config.Eval, Config.Trainer.Seed);
+    public Evaluator CreateEvaluator() =>
+        new(Config.Eval, Config.Trainer.Seed, popularity: new ItemPopularity(Dataset.NItems, Dataset.Train.Targets));
 
     /// <summary>The batches of an evaluation set, carrying what the model needs, <c>eval_batch_size</c> at a time.</summary>
     public IEnumerable<Batch> EvaluationBatches(SampleSet set, int? batchSize = null) =>

@@ -171,6 +171,19 @@ public class RecBoleConfigTests
     }
 
     [Fact]
+    public void Every_recbole_top_k_metric_and_tail_ratio_resolve()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("metrics.yaml", "metrics: [Recall, MRR, NDCG, Hit, Precision, MAP, ItemCoverage, AveragePopularity, GiniIndex, ShannonEntropy, TailPercentage]\ntopk: [10, 20]\ntail_ratio: 0.2\n");
+
+        var config = Resolve(new ConfigRequest { Model = "sasrec", Files = [file] });
+
+        Assert.Equal(11, config.Eval.Metrics.Length);
+        Assert.Equal(0.2, config.Eval.TailRatio);
+        Assert.Empty(config.Warnings);
+    }
+
+    [Fact]
     public void Recbole_keys_work_in_toml_files_too_and_a_partial_eval_args_keeps_the_other_defaults()
     {
         using var dir = new TempFolder();
