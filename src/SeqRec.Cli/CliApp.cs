@@ -78,6 +78,7 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand.Create(host));
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(TuneCommand.Create(host, context => new TrainingTrialRunner(context, host.Registry)));
+        root.Subcommands.Add(CompareCommand.Create(host));
         root.Subcommands.Add(BenchCommand.Create(host));
         root.Subcommands.Add(ParityCommand.Create(host));
         return root;
