@@ -20,8 +20,10 @@ public static class CliApp
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         // Commands that resolve a configuration leave tokens unmatched so RecBole-style --key=value settings reach them.
-        var unrecognized = parse.UnmatchedTokens.Where(t => CommonOptions.RecBoleStyleSet(t) is null).Select(t => $"unrecognized argument '{t}'");
-        var problems = parse.Errors.Select(e => e.Message).Concat(unrecognized).Distinct().ToList();
+        var unmatched = parse.UnmatchedTokens.Where(t => CommonOptions.RecBoleStyleSet(t) is null).ToList();
+        // The parser reports the tokens it could not place too, in its own words: each is reported once, here.
+        var problems = parse.Errors.Select(e => e.Message).Where(m => !unmatched.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)))
+            .Concat(unmatched.Select(t => Unrecognized(t, parse.CommandResult.Command))).Distinct().ToList();
         if (problems.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             foreach (var problem in problems) error.WriteLine($"error: {problem}");
@@ -82,5 +84,12 @@ public static class CliApp
         root.Subcommands.Add(BenchCommand.Create(host));
         root.Subcommands.Add(ParityCommand.Create(host));
         return root;
+    }
+    /// <summary>"unrecognized argument '--epoch'; did you mean '--epochs'?" for a token no option of the command took.</summary>
+    private static string Unrecognized(string token, Command command)
+    {
+        var options = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith('-')).ToList();
+        var nearest = token.StartsWith("--", StringComparison.Ordinal) ? Configuration.Suggestions.Nearest(token.Split('=')[0], options) : null;
+        return nearest is null ? $"unrecognized argument '{token}'" : $"unrecognized argument '{token}'; did you mean '{nearest}'?";
     }
 }

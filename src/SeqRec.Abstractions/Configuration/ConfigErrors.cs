@@ -60,8 +60,17 @@ public sealed class ConfigErrors
 
     public override string ToString() => string.Join(Environment.NewLine, Errors.Concat(Warnings));
 
-    private IReadOnlyList<ConfigError> Sorted(ConfigSeverity severity) =>
-        _all.Where(e => e.Severity == severity).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// Errors by key path; warnings in the order a reader meets them: layer by layer as the layers were read, by line
+    /// within a file, then by key path.
+    /// </summary>
+    private IReadOnlyList<ConfigError> Sorted(ConfigSeverity severity)
+    {
+        var selected = _all.Where(e => e.Severity == severity).ToList();
+        if (severity == ConfigSeverity.Error) return [.. selected.OrderBy(e => e.Path, StringComparer.Ordinal)];
+        var origins = selected.Select(e => e.Source?.Origin).Distinct().ToList();
+        return [.. selected.OrderBy(e => origins.IndexOf(e.Source?.Origin)).ThenBy(e => e.Source?.Line ?? 0).ThenBy(e => e.Path, StringComparer.Ordinal)];
+    }
 
     private void Add(string key, string message, ConfigSeverity severity, ConfigSource? source)
     {

@@ -42,6 +42,10 @@ internal static partial class CommonOptions
 
     public static Option<string?> Dataset() => new("--dataset", "-d") { Description = "Dataset name (data.dataset)." };
 
+    /// <summary>The folder holding the datasets, spelt the same in every command.</summary>
+    public static Option<string?> DataPath(params string[] aliases) =>
+        new("--data-path", aliases) { Description = $"Folder holding one sub-folder per dataset (data.data_path; default: ${SeqRec.Data.DatasetLocation.DataPathVariable}, else dataset/)." };
+
     /// <summary>The option set of a command that resolves a configuration, and how to read it back.</summary>
     public sealed class ConfigOptions(ModelHost host)
     {
@@ -49,6 +53,7 @@ internal static partial class CommonOptions
         public Option<string[]> Sets { get; } = CommonOptions.Sets();
         public Option<string?> Model { get; } = CommonOptions.Model();
         public Option<string?> Dataset { get; } = CommonOptions.Dataset();
+        public Option<string?> DataPath { get; } = CommonOptions.DataPath();
 
         public void AddTo(Command command)
         {
@@ -56,6 +61,7 @@ internal static partial class CommonOptions
             command.Options.Add(Sets);
             command.Options.Add(Model);
             command.Options.Add(Dataset);
+            command.Options.Add(DataPath);
             // RecBole's command line gives settings as --key=value (run_recbole.py --learning_rate=0.01): those tokens
             // are left unmatched by the parser and become overrides (RecBoleStyleSets); CliApp refuses any other.
             command.TreatUnmatchedTokensAsErrors = false;
@@ -65,6 +71,7 @@ internal static partial class CommonOptions
         {
             Model = parse.GetValue(Model),
             Dataset = parse.GetValue(Dataset),
+            DataPath = parse.GetValue(DataPath),
             Files = [.. (parse.GetValue(Files) ?? []).SelectMany(FileList)],
             Sets = [.. parse.GetValue(Sets) ?? [], .. RecBoleStyleSets(parse.UnmatchedTokens)],
         };
@@ -73,7 +80,7 @@ internal static partial class CommonOptions
         public bool AnyGiven(ParseResult parse)
         {
             var request = Request(parse);
-            return request.Model is not null || request.Dataset is not null || request.Files.Count > 0 || request.Sets.Count > 0;
+            return request.Model is not null || request.Dataset is not null || request.DataPath is not null || request.Files.Count > 0 || request.Sets.Count > 0;
         }
 
         /// <summary>Resolves the configuration; warnings go to the error stream.</summary>

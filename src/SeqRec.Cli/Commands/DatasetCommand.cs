@@ -23,7 +23,7 @@ internal static class DatasetCommand
     {
         var name = new Argument<string>("name") { Description = "Dataset name: the folder and file base name, e.g. ml-100k." };
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON." };
-        var dataPath = new Option<string?>("--data-path") { Description = $"Folder holding the datasets (default: ${DatasetLocation.DataPathVariable}, else dataset/)." };
+        var dataPath = CommonOptions.DataPath();
         var command = new Command("stats", "Users and items (both including padding), interactions, and train/valid/test sample counts.");
         command.Arguments.Add(name);
         command.Options.Add(json);
@@ -60,7 +60,7 @@ internal static class DatasetCommand
         var known = string.Join(", ", MovieLensRelease.All.Select(r => r.Name));
         var name = new Argument<string>("name") { Description = $"Dataset to fetch; supported: {known}." };
         var url = new Option<string?>("--url") { Description = "Where to fetch the zip (default: GroupLens' address of the dataset)." };
-        var output = new Option<string?>("--out") { Description = $"Data folder to write <name>/<name>.inter, .item and .user into (default: ${DatasetLocation.DataPathVariable}, else dataset/)." };
+        var output = CommonOptions.DataPath("--out");
         var command = new Command("download", $"Download a MovieLens dataset ({known}) from GroupLens and convert it to atomic files.");
         command.Arguments.Add(name);
         command.Options.Add(url);
@@ -101,7 +101,7 @@ internal static class DatasetCommand
         var time = new Option<string>("--time") { Description = "Column holding the timestamp (a number, or a date such as 2021-03-04T12:00:00Z).", Required = true };
         var rating = new Option<string?>("--rating") { Description = "Column holding the rating (optional)." };
         var datasetName = new Option<string>("--name") { Description = "Name of the new dataset (folder and file base name).", Required = true };
-        var output = new Option<string?>("--out") { Description = $"Data folder to write <name>/<name>.inter into (default: ${DatasetLocation.DataPathVariable}, else dataset/)." };
+        var output = CommonOptions.DataPath("--out");
         var delimiter = new Option<string>("--delimiter") { Description = "CSV field delimiter, one character; \\t for tab.", DefaultValueFactory = _ => "," };
         var command = new Command("import", "Convert a CSV of interactions into RecBole atomic files.");
         foreach (var option in new Option[] { csv, user, item, time, rating, datasetName, output, delimiter }) command.Options.Add(option);

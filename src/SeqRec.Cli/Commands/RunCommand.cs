@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using SeqRec.Cli.Display;
 using SeqRec.Configuration;
+using SeqRec.Runs;
 
 namespace SeqRec.Cli.Commands;
 
@@ -22,10 +23,17 @@ internal static class RunCommand
             var console = ConsoleFor.Output(parse);
             var verbose = parse.GetValue(CommonOptions.Verbose);
             if (verbose) console.WriteLine(AllocatorRelauncher.Describe());
+            var resumed = parse.GetValue(resume);
+            if (resumed is not null && options.AnyGiven(parse))
+                throw new SeqRecException("--resume continues a run with the configuration saved in its folder; --model, --dataset, --config and overrides cannot be combined with it");
+            var request = resumed is null ? options.Request(parse) : new ConfigRequest { Files = [RunDirectory.Open(resumed).ConfigPath] };
+            var config = ConfigResolver.Resolve(request, host.Registry);
+            if (resumed is null)
+                foreach (var warning in config.Warnings) parse.InvocationConfiguration.Error.WriteLine(warning);
             var runOptions = new RunOptions
             {
                 RunsRoot = parse.GetValue(runsRoot)!,
-                Observer = new ConsoleTrainingObserver(console, ConsoleFor.IsInteractive(parse)),
+                Observer = new ConsoleTrainingObserver(console, ConsoleFor.IsInteractive(parse) && config.Trainer.ShowProgress),
                 Progress = parse.InvocationConfiguration.Output,
                 Cancellation = cancellation,
                 Models = host.Registry,
@@ -33,18 +41,7 @@ internal static class RunCommand
             RunOutcome outcome;
             try
             {
-                if (parse.GetValue(resume) is { } runDirectory)
-                {
-                    if (options.AnyGiven(parse))
-                        throw new SeqRecException("--resume continues a run with the configuration saved in its folder; --model, --dataset, --config and overrides cannot be combined with it");
-                    outcome = SeqRecRun.Resume(runDirectory, runOptions);
-                }
-                else
-                {
-                    var request = options.Request(parse);
-                    PrintWarnings(parse, request, host);
-                    outcome = SeqRecRun.Run(request, runOptions);
-                }
+                outcome = resumed is null ? SeqRecRun.Run(request, runOptions) : SeqRecRun.Resume(resumed, runOptions);
             }
             catch (OperationCanceledException)
             {
@@ -55,11 +52,5 @@ internal static class RunCommand
             return Task.FromResult(CliApp.Ok);
         });
         return command;
-    }
-
-    private static void PrintWarnings(ParseResult parse, ConfigRequest request, ModelHost host)
-    {
-        var config = ConfigResolver.Resolve(request, host.Registry);
-        foreach (var warning in config.Warnings) parse.InvocationConfiguration.Error.WriteLine(warning);
     }
 }

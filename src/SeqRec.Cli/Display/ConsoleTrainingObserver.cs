@@ -26,8 +26,9 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console, bool interac
         var done = progress.ExpectedBatches == 0 ? 0 : Math.Min(BarWidth, BarWidth * progress.Batch / progress.ExpectedBatches);
         var bar = new string('█', done) + new string('░', BarWidth - done);
         var loss = progress.Batch == 0 ? 0 : progress.LossSum / progress.Batch;
+        var left = progress.Batch == 0 ? "" : " (" + PlainTextTrainingObserver.Duration(progress.Elapsed.TotalSeconds / progress.Batch * Math.Max(0, progress.ExpectedBatches - progress.Batch)) + " left)";
         Console.Out.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\repoch {progress.Epoch} {bar} {progress.Batch}/{progress.ExpectedBatches} batches  mean batch loss {loss:F4}  {progress.SamplesPerSecond:N0} samples/s  {progress.Elapsed.TotalSeconds:F1} s "));
+            $"\repoch {progress.Epoch} {bar} {progress.Batch}/{progress.ExpectedBatches} batches  mean batch loss {loss:F4}  {progress.SamplesPerSecond:N0} samples/s  {progress.Elapsed.TotalSeconds:F1} s{left} "));
         _barShown = true;
     }
 

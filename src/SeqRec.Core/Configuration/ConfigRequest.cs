@@ -13,6 +13,9 @@ public sealed record ConfigRequest
     /// <summary>Shortcut for <c>data.dataset</c> (<c>--dataset</c>).</summary>
     public string? Dataset { get; init; }
 
+    /// <summary>Shortcut for <c>data.data_path</c> (<c>--data-path</c>).</summary>
+    public string? DataPath { get; init; }
+
     public IReadOnlyList<string> Files { get; init; } = [];
 
     /// <summary>TOML texts layered right after <see cref="Files"/> (e.g. the config stored in a checkpoint).</summary>

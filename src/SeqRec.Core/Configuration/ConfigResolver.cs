@@ -28,6 +28,8 @@ public static class ConfigResolver
         CheckTopLevel(merged, models, errors);
 
         if (errors.HasErrors || model is null || modelConfig is null) throw new ConfigException(errors.Errors);
+        // The data folder actually read, so that a run's saved configuration says where its data came from.
+        data = data with { DataPath = SeqRec.Data.DatasetLocation.DataFolder(data) };
         return new ResolvedConfig(model, modelConfig, data, trainer, eval, errors.Warnings);
     }
 
@@ -46,6 +48,8 @@ public static class ConfigResolver
         layers.Add(ConfigOverrides.FromSetArguments(request.Sets, errors));
         if (request.Dataset is { } dataset)
             layers.Add(ConfigOverrides.FromSetArguments([$"{DataConfig.SectionName}.dataset=\"{dataset}\""], errors));
+        if (request.DataPath is { } dataPath)
+            layers.Add(ConfigOverrides.FromDictionary(new Dictionary<string, object?> { [$"{DataConfig.SectionName}.data_path"] = dataPath }, errors));
 
         var merged = new ConfigTable(ConfigSource.Defaults);
         var sections = AllSections(models).ToList();

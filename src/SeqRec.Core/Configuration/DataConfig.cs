@@ -19,8 +19,10 @@ public enum SplitMode { ValidAndTest, ValidOnly, TestOnly }
 [ConfigSection("data")]
 public sealed partial record DataConfig
 {
-    [Param(Help = "Folder that holds one sub-folder per dataset; SEQREC_DATA_PATH overrides it.")]
-    public string DataPath { get; init; } = "dataset/";
+    [Param(Help = "Folder that holds one sub-folder per dataset; left at its default, SEQREC_DATA_PATH replaces it when set (a run's saved config.toml records the folder used).")]
+    public string DataPath { get; init; } = DefaultDataPath;
+
+    public const string DefaultDataPath = "dataset/";
 
     [Param(Help = "Dataset name: the folder and the atomic files' base name (ml-100k/ml-100k.inter).")]
     public string Dataset { get; init; } = "ml-100k";

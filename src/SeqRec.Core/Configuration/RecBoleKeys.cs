@@ -23,7 +23,7 @@ internal static class RecBoleKeys
     /// <summary>RecBole keys that change nothing here, each with why (reported as a warning naming its line).</summary>
     private static readonly Dictionary<string, string> Ignored = Group(
             "RecBole's environment setting; it has no effect in SeqRec (ignored)",
-            "gpu_id", "use_gpu", "device", "state", "reproducibility", "show_progress", "checkpoint_dir", "save_dataset",
+            "gpu_id", "use_gpu", "device", "state", "reproducibility", "checkpoint_dir", "save_dataset",
             "dataset_save_path", "save_dataloaders", "dataloaders_save_path", "log_wandb", "wandb_project", "worker", "nproc",
             "world_size", "offset", "ip", "port", "enable_amp", "enable_scaler", "single_spec", "local_rank", "loss_decimal_place")
         .Concat(Group("SeqRec reads only the user, item and time columns it needs (ignored)",

@@ -32,6 +32,9 @@ public sealed partial record TrainerConfig
     [Param(Help = "Compute device; this build supports cpu.")]
     public string Device { get; init; } = "cpu";
 
+    [Param(Help = "Redraw a progress bar of each epoch's batches on a terminal (RecBole's show_progress); the per-epoch lines are printed either way.")]
+    public bool ShowProgress { get; init; } = true;
+
     [Param(Min = 0, Max = 1024, Help = "Intra-op threads for torch; 0 keeps torch's default (one per core).")]
     public int Threads { get; init; }
 

@@ -27,7 +27,14 @@ public interface ITrainingObserver
 /// <param name="BatchesPerEpoch">Expected training batches per epoch.</param>
 /// <param name="TrainSamples">Training samples per epoch.</param>
 /// <param name="Resumed">The run continues from a resume state.</param>
-public sealed record TrainingStart(int FirstEpoch, int MaxEpochs, int BatchesPerEpoch, int TrainSamples, bool Resumed);
+public sealed record TrainingStart(int FirstEpoch, int MaxEpochs, int BatchesPerEpoch, int TrainSamples, bool Resumed)
+{
+    /// <summary>Evaluations without improvement that stop training (<c>trainer.stopping_step</c>); 0 when unknown.</summary>
+    public int StoppingStep { get; init; }
+
+    /// <summary>Epochs between evaluations (<c>trainer.eval_step</c>); 0 when unknown.</summary>
+    public int EvalStep { get; init; }
+}
 
 /// <param name="Epoch">0-based epoch.</param>
 /// <param name="Batch">Batches completed in this epoch.</param>

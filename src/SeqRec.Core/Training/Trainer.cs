@@ -53,7 +53,11 @@ public sealed class Trainer
 
         var hasValid = data.Valid is { Count: > 0 };
         var batchesPerEpoch = (data.Train.Count + _config.TrainBatchSize - 1) / _config.TrainBatchSize;
-        _observer.TrainingStarted(new TrainingStart(state.NextEpoch, _config.Epochs, batchesPerEpoch, data.Train.Count, resume));
+        _observer.TrainingStarted(new TrainingStart(state.NextEpoch, _config.Epochs, batchesPerEpoch, data.Train.Count, resume)
+        {
+            StoppingStep = _config.StoppingStep,
+            EvalStep = _config.EvalStep,
+        });
 
         for (var epoch = state.NextEpoch; epoch < _config.Epochs && !state.Stopping.ShouldStop; epoch++)
         {

@@ -106,6 +106,15 @@ public class CliTests
         Assert.Contains("warning: --set: gpu_id: RecBole's environment setting", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_unknown_option_is_reported_once_with_the_nearest_option()
+    {
+        var (code, _, error) = Run("dataset", "stats", "ml-100k", "--data-pth", "somewhere");
+        Assert.Equal(2, code);
+        Assert.Single(error.Split('\n'), line => line.Contains("'--data-pth'", StringComparison.Ordinal));
+        Assert.Contains("error: unrecognized argument '--data-pth'; did you mean '--data-path'?", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--modle", "unrecognized argument '--modle'")]
     [InlineData("--k_interests", "unrecognized argument '--k_interests'")]

@@ -171,6 +171,29 @@ public class RecBoleConfigTests
     }
 
     [Fact]
+    public void Warnings_come_in_the_order_of_the_file_and_show_progress_is_honoured()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("env.yaml", "use_gpu: False\nstate: INFO\nshow_progress: False\ngpu_id: '0'\nreproducibility: True\n");
+
+        var config = Resolve(new ConfigRequest { Model = "sasrec", Files = [file] });
+
+        Assert.Equal(["use_gpu", "state", "gpu_id", "reproducibility"], config.Warnings.Select(w => w.Path));
+        Assert.False(config.Trainer.ShowProgress);
+    }
+
+    [Fact]
+    public void The_resolved_data_path_is_the_folder_read()
+    {
+        var byDefault = Resolve(new ConfigRequest { Model = "sasrec" });
+        Assert.Equal(SeqRec.Data.DatasetLocation.DataFolder(new DataConfig()), byDefault.Data.DataPath);
+        // Given explicitly, it wins over SEQREC_DATA_PATH, which only replaces the default.
+        var given = Resolve(new ConfigRequest { Model = "sasrec", DataPath = "/data/here" });
+        Assert.Equal("/data/here", given.Data.DataPath);
+        Assert.Equal("/data/here", SeqRec.Data.DatasetLocation.DataFolder(given.Data));
+    }
+
+    [Fact]
     public void Every_recbole_top_k_metric_and_tail_ratio_resolve()
     {
         using var dir = new TempFolder();

@@ -45,6 +45,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains($"starting run {Directory.GetDirectories(uninterrupted).Single()}", started, StringComparison.Ordinal);
         Assert.Matches(@"dataset tiny: 40 users, \d+ items, [\d,]+ interactions \(sparsity \d+\.\d\d%\); samples: train [\d,]+, valid 40, test 40", started);
         Assert.Matches(@"model SASRec: [\d,]+ trainable parameters", started);
+        // After each validation: what is left, to an early stop and to the epoch limit.
+        Assert.Matches(@"next: epoch 1 of at most 25; about \d+ s per epoch: \d+ s left if the next 24 epochs bring no improvement \(early stop\), \d+ s at most \(epoch limit\)", started);
 
         var killedRoot = Path.Combine(_folder.Path, "killed");
         var runDirectory = StartAndKillAfterFirstEpoch(killedRoot);
