@@ -10,6 +10,16 @@ public sealed partial record EvalConfig
     public static IReadOnlyList<string> KnownMetrics { get; } =
         ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP", "ItemCoverage", "AveragePopularity", "GiniIndex", "ShannonEntropy", "TailPercentage"];
 
+    /// <summary>RecBole metrics SeqRec does not compute, with why.</summary>
+    private static readonly Dictionary<string, string> UnsupportedMetrics = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["AUC"] = "it is one of RecBole's value-based metrics, for labelled evaluation (eval_args.mode: labeled), which next-item ranking does not have",
+        ["LogLoss"] = "it is one of RecBole's value-based metrics, for labelled evaluation (eval_args.mode: labeled), which next-item ranking does not have",
+        ["MAE"] = "it is one of RecBole's value-based metrics, for rating prediction, which next-item ranking does not have",
+        ["RMSE"] = "it is one of RecBole's value-based metrics, for rating prediction, which next-item ranking does not have",
+        ["GAUC"] = "RecBole's per-user AUC over full rankings is not implemented here; with one target per sample it is 1 − (rank − 1) / (candidates − 1), a rescaled mean rank",
+    };
+
     /// <summary>The metrics of each target's rank, which can pick the best epoch (larger is better for each).</summary>
     public static IReadOnlyList<string> AccuracyMetrics { get; } = ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP"];
 
@@ -38,7 +48,9 @@ public sealed partial record EvalConfig
     {
         foreach (var metric in Metrics)
         {
-            if (!KnownMetrics.Contains(metric, StringComparer.OrdinalIgnoreCase))
+            if (UnsupportedMetrics.TryGetValue(metric, out var why))
+                errors.Error("metrics", $"'{metric}' is not supported: {why}");
+            else if (!KnownMetrics.Contains(metric, StringComparer.OrdinalIgnoreCase))
                 errors.Error("metrics", ConfigReader.UnknownMessage("metric '" + metric + "'", metric, KnownMetrics) + $" (known: {string.Join(", ", KnownMetrics)})");
         }
         foreach (var twice in Metrics.GroupBy(m => m, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))

@@ -173,4 +173,15 @@ public class ListMetricTests
         Assert.Contains(messages, m => m.Contains("'MRR' is listed 2 times"));
         Assert.Contains(messages, m => m.Contains("tail_ratio") && m.Contains("not above 0"));
     }
+
+    [Theory]
+    [InlineData("AUC", "value-based")]
+    [InlineData("RMSE", "rating prediction")]
+    [InlineData("GAUC", "not implemented")]
+    public void Recboles_metrics_that_do_not_apply_say_why(string metric, string why)
+    {
+        var errors = new ConfigErrors();
+        new EvalConfig { Metrics = ["MRR", metric] }.Validate(errors);
+        Assert.Contains(errors.Errors, e => e.ToString().Contains($"'{metric}' is not supported") && e.ToString().Contains(why));
+    }
 }
