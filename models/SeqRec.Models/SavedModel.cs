@@ -47,6 +47,7 @@ public sealed class SavedModel : IDisposable
         if (models.Find(header.Info.Model) is null)
             throw new SeqRecException($"{checkpoint}: its model '{header.Info.Model}' is not registered here" +
                 (header.Info.ModelAssembly is { } assembly ? $"; it comes from {assembly}: load that assembly with --plugin (or SEQREC_PLUGINS)" : ""));
+        CheckpointSizeCheck.Check(checkpoint, header.Info);
         var config = ConfigResolver.Resolve(new ConfigRequest
         {
             Texts = [new ConfigText($"{checkpoint} (stored config)", header.Info.ConfigToml)],

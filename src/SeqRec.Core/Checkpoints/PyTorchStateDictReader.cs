@@ -10,6 +10,9 @@ namespace SeqRec.Checkpoints;
 /// </summary>
 public static class PyTorchStateDictReader
 {
+    /// <summary>Largest data.pkl read: it holds the names, shapes and storage keys, not the tensors' data.</summary>
+    public const int MaxPickleBytes = 64 << 20;
+
     /// <summary>The tensors in the file, by state-dict name. The caller owns (and disposes) them.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
@@ -24,7 +27,8 @@ public static class PyTorchStateDictReader
             if (archive.GetEntry(prefix + "byteorder") is { } order && ReadAll(order) is var text && System.Text.Encoding.ASCII.GetString(text) != "little")
                 throw new InvalidDataException("big-endian tensors are not supported");
 
-            using var stream = pickle.Open();
+            if (pickle.Length > MaxPickleBytes) throw new InvalidDataException($"data.pkl declares {pickle.Length} bytes; a state dict's pickle holds names and shapes, at most {MaxPickleBytes}");
+            using var stream = new MemoryStream(ReadAtMost(pickle, (int)pickle.Length));
             var machine = new TorchPickle(stream,
                 reduce: (callable, args) => Reduce(callable, args),
                 persistentLoad: id => LoadStorage(archive, prefix, id, storages));
@@ -43,6 +47,11 @@ public static class PyTorchStateDictReader
         {
             throw new SeqRecException($"{path}: not a PyTorch state dict saved with torch.save(model.state_dict()) ({e.Message})", e);
         }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            // A last line: libtorch refusing a tensor the checks above let through is still the file's fault.
+            throw new SeqRecException($"{path}: not a PyTorch state dict saved with torch.save(model.state_dict()) ({e.Message})", e);
+        }
         finally
         {
             foreach (var storage in storages) storage.Dispose();
@@ -57,13 +66,31 @@ public static class PyTorchStateDictReader
         _ => throw new InvalidDataException($"unsupported pickled object {callable}"),
     };
 
-    // (storage, storage_offset, size, stride, ...): a strided view of the storage, copied into its own tensor.
+    // (storage, storage_offset, size, stride, ...): a strided view of the storage, copied into its own tensor. Every
+    // element the view reaches must lie inside the storage, checked before libtorch sees the numbers.
     private static Tensor RebuildTensor(object?[] args)
     {
-        var storage = (Tensor)args[0]!;
-        var offset = (long)args[1]!;
-        var size = ((object?[])args[2]!).Select(s => (long)s!).ToArray();
-        var stride = ((object?[])args[3]!).Select(s => (long)s!).ToArray();
+        if (args.Length < 4 || args[0] is not Tensor storage || args[1] is not long offset || args[2] is not object?[] sizes || args[3] is not object?[] strides)
+            throw new InvalidDataException("a tensor is rebuilt from arguments other than (storage, offset, size, stride)");
+        if (sizes.Length != strides.Length || sizes.Length > 64) throw new InvalidDataException($"a tensor has {sizes.Length} sizes and {strides.Length} strides");
+        var size = sizes.Select(s => s is long n and >= 0 ? n : throw new InvalidDataException("a tensor size is negative or not an integer")).ToArray();
+        var stride = strides.Select(s => s is long n and >= 0 ? n : throw new InvalidDataException("a tensor stride is negative or not an integer")).ToArray();
+        var capacity = storage.numel();
+        try
+        {
+            checked
+            {
+                var last = offset;
+                foreach (var (n, step) in size.Zip(stride)) last += n == 0 ? 0 : (n - 1) * step;
+                var empty = size.Any(n => n == 0);
+                if (offset < 0 || (!empty && last >= capacity))
+                    throw new InvalidDataException($"a tensor of shape [{string.Join(", ", size)}] at offset {offset} reaches past its storage of {capacity} elements");
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"a tensor's shape [{string.Join(", ", size)}] and strides overflow");
+        }
         using var view = storage.as_strided(size, stride, offset);
         return view.clone();
     }
@@ -75,14 +102,20 @@ public static class PyTorchStateDictReader
         if (fields.Length < 5 || fields[0] as string != "storage" || fields[1] is not PickleGlobal type)
             throw new InvalidDataException("unexpected persistent id");
         var dtype = StorageType(type.Name);
-        var numel = (long)fields[4]!;
+        if (fields[4] is not long numel || numel < 0) throw new InvalidDataException("a storage's element count is negative or not an integer");
         var entry = archive.GetEntry($"{prefix}data/{fields[2]}") ?? throw new InvalidDataException($"storage data/{fields[2]} is missing");
+        // The element count is checked against the entry's size before anything is allocated, and no more than that
+        // many bytes are inflated, whatever the archive claims.
+        var elementSize = ElementSize(dtype);
+        if (numel > int.MaxValue / elementSize || numel * elementSize > entry.Length)
+            throw new InvalidDataException($"storage data/{fields[2]} claims {numel} elements; the entry holds {entry.Length} bytes");
+        var expected = (int)(numel * elementSize);
+        var bytes = ReadAtMost(entry, expected);
+        if (bytes.Length < expected)
+            throw new InvalidDataException($"storage data/{fields[2]} holds {bytes.Length} bytes, expected {expected}");
         var storage = empty(numel, dtype);
         storages.Add(storage);
-        var bytes = ReadAll(entry);
-        if (bytes.Length < numel * storage.ElementSize)
-            throw new InvalidDataException($"storage data/{fields[2]} holds {bytes.Length} bytes, expected {numel * storage.ElementSize}");
-        storage.bytes = bytes.AsSpan(0, (int)(numel * storage.ElementSize));
+        storage.bytes = bytes;
         return storage;
     }
 
@@ -101,11 +134,23 @@ public static class PyTorchStateDictReader
         _ => throw new InvalidDataException($"unsupported storage type {name}"),
     };
 
-    private static byte[] ReadAll(ZipArchiveEntry entry)
+    private static int ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
+
+    private static byte[] ReadAll(ZipArchiveEntry entry) => ReadAtMost(entry, 4096);
+
+    /// <summary>At most <paramref name="limit"/> bytes of an entry: an entry that inflates beyond what it should hold is never read whole.</summary>
+    private static byte[] ReadAtMost(ZipArchiveEntry entry, int limit)
     {
         using var stream = entry.Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        var buffer = new byte[limit];
+        var read = 0;
+        while (read < limit && stream.Read(buffer, read, limit - read) is var n and > 0) read += n;
+        return read == limit ? buffer : buffer[..read];
     }
 }

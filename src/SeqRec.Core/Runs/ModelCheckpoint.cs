@@ -54,6 +54,79 @@ public static class ModelCheckpoint
         return header;
     }
 
+    /// <summary>
+    /// The name and shape of every stored weight, read from TorchSharp's save format (a LEB128 count; per tensor its
+    /// name, LEB128 dtype, rank and sizes, then its bytes, skipped here) without allocating any tensor. Every size is
+    /// checked against the bytes the file holds, so the shapes returned are backed by data in the file.
+    /// </summary>
+    public static IReadOnlyList<(string Name, long[] Shape)> ReadWeightShapes(string path)
+    {
+        using var reader = OpenReader(path);
+        ReadHeader(reader, path);
+        var end = reader.BaseStream.Length - (VersionOf(path) >= 2 ? DigestedFile.DigestBytes : 0);
+        try
+        {
+            var count = Leb128(reader);
+            if (count > 1_000_000) throw Corrupt(path, $"it claims {count} weights");
+            var shapes = new List<(string, long[])>();
+            for (var i = 0; i < count; i++)
+            {
+                var name = reader.ReadString();
+                var elementSize = ElementSize(Leb128(reader)) ?? throw Corrupt(path, $"weight '{name}' has an unknown element type");
+                var rank = Leb128(reader);
+                if (rank > 64) throw Corrupt(path, $"weight '{name}' has rank {rank}");
+                var shape = new long[rank];
+                long bytes = elementSize;
+                for (var d = 0; d < rank; d++)
+                {
+                    shape[d] = Leb128(reader);
+                    bytes = shape[d] == 0 ? 0 : bytes <= (end - reader.BaseStream.Position) / shape[d] ? bytes * shape[d] : long.MaxValue;
+                }
+                if (bytes > end - reader.BaseStream.Position)
+                    throw Corrupt(path, $"weight '{name}' of shape [{string.Join(", ", shape)}] needs more bytes than the file holds");
+                reader.BaseStream.Seek(bytes, SeekOrigin.Current);
+                shapes.Add((name, shape));
+            }
+            return shapes;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new SeqRecException($"{path}: the checkpoint is truncated or corrupt ({e.Message})", e);
+        }
+    }
+
+    private static int VersionOf(string path)
+    {
+        using var reader = OpenReader(path);
+        reader.ReadBytes(Magic.Length);
+        return reader.ReadInt32();
+    }
+
+    private static SeqRecException Corrupt(string path, string what) => new($"{path}: the checkpoint's weights are corrupt: {what}");
+
+    private static long Leb128(BinaryReader reader)
+    {
+        long value = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            if (shift > 56) throw new EndOfStreamException("a LEB128 number longer than 64 bits");
+            var b = reader.ReadByte();
+            value |= (long)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) return value;
+        }
+    }
+
+    /// <summary>Bytes per element of TorchSharp's ScalarType codes; null for types a model never stores.</summary>
+    private static int? ElementSize(long scalarType) => scalarType switch
+    {
+        0 or 1 or 11 => 1,      // Byte, Int8, Bool
+        2 or 5 or 15 => 2,      // Int16, Float16, BFloat16
+        3 or 6 => 4,            // Int32, Float32
+        4 or 7 or 9 => 8,       // Int64, Float64, ComplexFloat32
+        10 => 16,               // ComplexFloat64
+        _ => null,
+    };
+
     private static void WriteHeader(BinaryWriter writer, CheckpointInfo info, int epoch, MetricValues validMetrics)
     {
         writer.Write(Magic);

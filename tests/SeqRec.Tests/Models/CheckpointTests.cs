@@ -183,4 +183,33 @@ public sealed class CheckpointTests : IDisposable
         Assert.StartsWith($"{path}: not a PyTorch state dict", error.Message);
         Assert.Throws<SeqRecException>(() => WeightsFile.Read(Path.Combine(_dir, "absent.pth")));
     }
+
+    [Fact]
+    public void Stored_weight_shapes_are_read_without_loading_them()
+    {
+        using var model = TinyModels.SasRec(new ModelContext(20, 6), new SasRecConfig { NumLayers = 1, HiddenSize = 8, InnerSize = 300 });
+        var path = Path.Combine(_dir, "shapes.ckpt");
+        SeqRec.Runs.ModelCheckpoint.Save(path, model, new SeqRec.Runs.CheckpointInfo("sasrec", "tiny", "model = \"sasrec\"\n[sasrec]\ninner_size = 300\n"), 0, SeqRec.Evaluation.MetricValues.Empty);
+
+        var shapes = SeqRec.Runs.ModelCheckpoint.ReadWeightShapes(path);
+
+        Assert.Equal(model.state_dict().Select(p => (p.Key, string.Join(",", p.Value.shape))), shapes.Select(s => (s.Name, string.Join(",", s.Shape))));
+        // inner_size 300 is above the free bound but is a stored dimension: accepted.
+        SeqRec.Runs.CheckpointSizeCheck.Check(path, SeqRec.Runs.ModelCheckpoint.ReadHeader(path).Info);
+    }
+
+    [Fact]
+    public void A_stored_config_asking_for_sizes_its_weights_do_not_have_is_refused_before_the_model_is_built()
+    {
+        using var model = TinyModels.SasRec(new ModelContext(20, 6), new SasRecConfig { NumLayers = 1, HiddenSize = 8, InnerSize = 16 });
+        var path = Path.Combine(_dir, "hostile.ckpt");
+        var config = "model = \"sasrec\"\n[data]\ndataset = \"nowhere\"\n[sasrec]\nhidden_size = 65536\ninner_size = 65536\nn_layers = 2\n";
+        SeqRec.Runs.ModelCheckpoint.Save(path, model, new SeqRec.Runs.CheckpointInfo("sasrec", "nowhere", config), 0, SeqRec.Evaluation.MetricValues.Empty);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<SeqRecException>(() => SavedModel.Load(path));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Contains("sasrec.hidden_size = 65536, sasrec.inner_size = 65536", error.Message);
+        Assert.Contains("no stored weight has such a dimension (the largest is 20)", error.Message);
+    }
 }
