@@ -26,6 +26,21 @@ public sealed class ImportTests : IDisposable
         return memory.ToArray();
     }
 
+    /// <summary>ml-100k without its pinned hashes, for archives made up by the tests.</summary>
+    private static readonly MovieLensRelease Unpinned = MovieLensRelease.Ml100k with { Sha256 = null };
+
+    [Fact]
+    public async Task An_ml_100k_download_that_differs_from_the_release_is_refused_and_nothing_is_kept()
+    {
+        using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "196\t242\t3\t881250949\n")));
+
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+
+        Assert.Contains("the archive converts to a ml-100k.inter whose SHA-256 is", error.Message);
+        Assert.Contains("not the 4edb74e2a81178c2ba9ff381495f754f996c4aea351b1272ca36b43da0935eff of the ml-100k release", error.Message);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_folder.Root, "ml-100k")));
+    }
+
     [Fact]
     public async Task Download_fetches_the_zip_from_a_local_server_and_converts_u_data()
     {
@@ -34,7 +49,7 @@ public sealed class ImportTests : IDisposable
         var reports = new List<DownloadProgress>();
         var progress = new SynchronousProgress(reports.Add);
 
-        var result = await MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root, progress);
+        var result = await MovieLensDownload.FetchAsync(Unpinned, server.Url("/ml-100k.zip"), _folder.Root, progress);
 
         Assert.Equal(Path.Combine(_folder.Root, "ml-100k", "ml-100k.inter"), result.InterPath);
         Assert.Equal(3, result.Interactions);
@@ -96,7 +111,7 @@ public sealed class ImportTests : IDisposable
                     "2|GoldenEye (1995)|01-Jan-1995||url|" + string.Join('|', Enumerable.Repeat("0", 18)) + "|x\n";
         using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "1\t2\t3\t4\n"), ("ml-100k/u.item", uItem)));
 
-        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.FetchAsync(Unpinned, server.Url("/ml-100k.zip"), _folder.Root));
 
         Assert.Contains("ml-100k/u.item:2: column 24 (Western): 'x' is not a 0/1 genre flag", error.Message);
         Assert.False(File.Exists(Path.Combine(_folder.Root, "ml-100k", "ml-100k.inter")));
@@ -107,7 +122,7 @@ public sealed class ImportTests : IDisposable
     {
         using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "1\t2\t3\t4\n"), ("ml-100k/u.user", "1|24|M|technician|85711\n2|53|F\n")));
 
-        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.FetchAsync(Unpinned, server.Url("/ml-100k.zip"), _folder.Root));
 
         Assert.Contains("ml-100k/u.user:2: 3 fields, expected 5 (id, age, gender, occupation, zip code) separated by '|'", error.Message);
     }
@@ -148,7 +163,7 @@ public sealed class ImportTests : IDisposable
     public async Task A_download_that_is_not_a_zip_is_an_error_and_leaves_nothing_behind()
     {
         using var server = new LocalHttpServer("/ml-100k.zip", Encoding.UTF8.GetBytes("<html>moved</html>"));
-        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.FetchAsync(Unpinned, server.Url("/ml-100k.zip"), _folder.Root));
         Assert.Contains("is not a zip archive", error.Message);
         Assert.Empty(Directory.GetFiles(Path.Combine(_folder.Root, "ml-100k")));
     }
@@ -157,7 +172,7 @@ public sealed class ImportTests : IDisposable
     public async Task A_zip_without_u_data_is_an_error()
     {
         using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.item", "1|Toy Story")));
-        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.FetchAsync(Unpinned, server.Url("/ml-100k.zip"), _folder.Root));
         Assert.Contains("the archive has no ml-100k/u.data", error.Message);
     }
 
@@ -166,7 +181,7 @@ public sealed class ImportTests : IDisposable
     {
         var existing = _folder.Write("ml-100k", "inter", "old");
         using var server = new LocalHttpServer("/ml-100k.zip", Zip(("ml-100k/u.data", "1\t2\t3\t4\n1\tx\t3\t4\n")));
-        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.Ml100kAsync(server.Url("/ml-100k.zip"), _folder.Root));
+        var error = await Assert.ThrowsAsync<SeqRecException>(() => MovieLensDownload.FetchAsync(Unpinned, server.Url("/ml-100k.zip"), _folder.Root));
         Assert.Contains("ml-100k/u.data:2: column 2: 'x' is not an integer id", error.Message);
         Assert.Equal("old", File.ReadAllText(existing));
     }

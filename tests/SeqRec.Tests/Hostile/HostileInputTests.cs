@@ -122,6 +122,24 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Checkpoint_configs()
+    {
+        // Validly framed and digested checkpoints whose stored configuration is hostile: loading rebuilds model and
+        // data from it, so it must be refused (or work) before anything large is built.
+        var data = Path.Combine(_folder.Path, "data");
+        SyntheticDataset.Write(data, "tiny", users: 12, items: 15, interactionsPerUser: 6, seed: 3);
+        var config = $"model = \"sasrec\"\n\n[data]\ndataset = \"tiny\"\ndata_path = \"{data}\"\nmax_item_list_length = 5\n\n" +
+            "[sasrec]\nn_layers = 1\nn_heads = 2\nhidden_size = 8\ninner_size = 16\n";
+        using var experiment = Experiment.Prepare(ConfigResolver.Resolve(new ConfigRequest { Texts = [new ConfigText("seed", config)] }, SeqRecModels.Registry()));
+        var path = Path.Combine(_folder.Path, "config.ckpt");
+        Run(Mutations.Text(config), 100, "checkpoint config", bytes =>
+        {
+            ModelCheckpoint.Save(path, experiment.Model, new CheckpointInfo("sasrec", "tiny", Encoding.UTF8.GetString(bytes)), 0, MetricValues.Empty);
+            SavedModel.Load(path).Dispose();
+        });
+    }
+
+    [Fact]
     public void Safetensors_files()
     {
         var path = Path.Combine(_folder.Path, "weights.safetensors");

@@ -16,9 +16,25 @@ public sealed record MovieLensRelease(string Name, Uri Url, string RatingsEntry,
     Func<TextReader, TextWriter, string, int> ConvertRatings, Func<TextReader, TextWriter, string, int> ConvertItems,
     Func<TextReader, TextWriter, string, int> ConvertUsers)
 {
+    /// <summary>
+    /// The SHA-256 of each atomic file the release converts to (<c>inter</c>, <c>item</c>, <c>user</c>), checked after
+    /// the conversion: a download that differs (another file at the address, a mirror's edit, an altered transfer) is
+    /// refused and nothing is kept. Null for a release whose files SeqRec has no reference for.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Sha256 { get; init; }
+
     public static MovieLensRelease Ml100k { get; } = new("ml-100k", new("https://files.grouplens.org/datasets/movielens/ml-100k.zip"),
         "ml-100k/u.data", "ml-100k/u.item", "ml-100k/u.user",
-        MovieLensConverter.ConvertUData, MovieLensConverter.ConvertUItem, MovieLensConverter.ConvertUUser);
+        MovieLensConverter.ConvertUData, MovieLensConverter.ConvertUItem, MovieLensConverter.ConvertUUser)
+    {
+        // RecBole's own ml-100k atomic files, which the conversion reproduces byte for byte.
+        Sha256 = new Dictionary<string, string>
+        {
+            ["inter"] = "4edb74e2a81178c2ba9ff381495f754f996c4aea351b1272ca36b43da0935eff",
+            ["item"] = "51d7cdf777ce5c0f5b32c1d947a4a81fe07d75e78abbe761e0cd4d0756064532",
+            ["user"] = "4f670007d9cfbeb9807e757209af1555b9bcc186bde25e767f67cb67c6dd5972",
+        },
+    };
 
     public static MovieLensRelease Ml1m { get; } = new("ml-1m", new("https://files.grouplens.org/datasets/movielens/ml-1m.zip"),
         "ml-1m/ratings.dat", "ml-1m/movies.dat", "ml-1m/users.dat",
@@ -121,7 +137,27 @@ public static class MovieLensDownload
             var interactions = 0;
             var interPath = ConvertEntry(ratings, url, AtomicPath("inter"),
                 (reader, writer, source) => interactions = release.ConvertRatings(reader, writer, source))!;
+            CheckPinned(release, url, [("inter", interPath), ("item", itemPath), ("user", userPath)]);
             return new DownloadResult(interPath, interactions, 0, itemPath, userPath);
+        }
+    }
+
+    /// <summary>Compares every written file with the release's pinned SHA-256; on a mismatch removes them all and refuses.</summary>
+    private static void CheckPinned(MovieLensRelease release, Uri url, (string Kind, string? Path)[] written)
+    {
+        if (release.Sha256 is not { } pins) return;
+        foreach (var (kind, path) in written)
+        {
+            if (path is null || !pins.TryGetValue(kind, out var expected)) continue;
+            string actual;
+            using (var file = File.OpenRead(path)) actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+            if (actual == expected) continue;
+            foreach (var (_, other) in written)
+            {
+                if (other is not null && File.Exists(other)) File.Delete(other);
+            }
+            throw new SeqRecException($"{url}: the archive converts to a {release.Name}.{kind} whose SHA-256 is {actual}, not the {expected} of the {release.Name} release; " +
+                "it is another or an altered file, and nothing was kept (to use your own data, convert it with 'seqrec dataset import')");
         }
     }
 
