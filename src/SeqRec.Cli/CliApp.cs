@@ -12,6 +12,8 @@ public static class CliApp
     public const int UsageError = 2;
     /// <summary>The environment failed (a full disk, a missing folder, a permission): not the input, not seqrec.</summary>
     public const int EnvironmentError = 3;
+    /// <summary>Training diverged (NaN loss or scores): the input was valid, the optimisation failed.</summary>
+    public const int Diverged = 4;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -38,7 +40,7 @@ public static class CliApp
         catch (SeqRecException e)
         {
             foreach (var line in e.Message.Split('\n')) error.WriteLine(line.StartsWith("warning:", StringComparison.Ordinal) ? line : $"error: {line}");
-            return UsageError;
+            return e is Training.TrainingDivergedException ? Diverged : UsageError;
         }
         catch (OperationCanceledException)
         {

@@ -153,5 +153,5 @@ public static class TargetRanks
     }
 
     private static SeqRecException NaNError() =>
-        new("evaluation: the model scored a target item as NaN; its weights have diverged (try a lower learning_rate or set clip_grad_norm)");
+        new Training.TrainingDivergedException("evaluation: the model scored a target item as NaN; its weights have diverged (try a lower learning_rate or set clip_grad_norm)");
 }

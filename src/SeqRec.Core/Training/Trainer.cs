@@ -115,7 +115,7 @@ public sealed class Trainer
             using var batch = source.Current;
             var (loss, parts) = step.Run(batch);
             if (double.IsNaN(loss))
-                throw new SeqRecException($"training loss is NaN at epoch {epoch}, batch {batches} (0-based); the weights diverged: lower trainer.learning_rate or set trainer.clip_grad_norm");
+                throw new TrainingDivergedException($"training loss is NaN at epoch {epoch}, batch {batches} (0-based); the weights diverged: lower trainer.learning_rate or set trainer.clip_grad_norm");
             lossSum += loss;
             foreach (var (name, value) in parts) partSums[name] = partSums.GetValueOrDefault(name) + value;
             batches++;

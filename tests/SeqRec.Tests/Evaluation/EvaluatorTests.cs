@@ -117,7 +117,7 @@ public class EvaluatorTests(ITestOutputHelper output)
         var table = (float[,])Table.Clone();
         table[1, 3] = float.NaN;
         using var model = new FixedScoresModel(table);
-        Assert.Throws<SeqRecException>(() => new Evaluator(Config(), seed: 1).Evaluate(model, Samples, SyntheticData.EvalBatches(Samples, 3)));
+        Assert.Throws<SeqRec.Training.TrainingDivergedException>(() => new Evaluator(Config(), seed: 1).Evaluate(model, Samples, SyntheticData.EvalBatches(Samples, 3)));
     }
 
     [Fact]

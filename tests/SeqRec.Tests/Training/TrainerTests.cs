@@ -109,7 +109,7 @@ public class TrainerTests
         using var model = new ScriptedModel(nanAtStep: 5);
         var trainer = new Trainer(model, new TrainerConfig { Epochs = 3 }, TrainingHarness.Evaluator());
 
-        var error = Assert.Throws<SeqRecException>(() => trainer.Fit(TrainingHarness.ScriptedData(trainSamples: 6, batchSize: 2), harness.Outputs()));
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(TrainingHarness.ScriptedData(trainSamples: 6, batchSize: 2), harness.Outputs()));
 
         Assert.Contains("NaN", error.Message);
         Assert.Contains("epoch 1, batch 2", error.Message);

@@ -68,7 +68,8 @@ public class TrainingRunTests(ITestOutputHelper output)
         var run = RunDirectory.Create(harness.Directory, "scripted", "synthetic", DateTime.UnixEpoch);
         var setup = new RunSetup("scripted", "synthetic", ConfigToml, model, new TrainerConfig { Epochs = 2 }, TrainingHarness.Evaluator(), TrainingHarness.ScriptedData());
 
-        Assert.Throws<SeqRecException>(() => TrainingRun.Execute(run, setup, console: null));
+        // Its own exception type: the CLI exits with 4 for a diverged run, not the 2 of a user error.
+        Assert.Throws<TrainingDivergedException>(() => TrainingRun.Execute(run, setup, console: null));
 
         Assert.Contains("error: training loss is NaN at epoch 0, batch 1", File.ReadAllText(run.LogPath));
         Assert.False(File.Exists(run.ResultsPath));
