@@ -15,21 +15,28 @@ public static class SafeTensorsFile
     private const string MetadataKey = "__metadata__";
     private const long MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Reads every tensor (owned by the caller) and the metadata strings.</summary>
+    /// <summary>
+    /// Reads every tensor (owned by the caller) and the metadata strings. The file is streamed: the header, then each
+    /// tensor's bytes into that tensor, so memory follows the tensors, not the file (one tensor holds at most 2 GiB).
+    /// </summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
         if (!File.Exists(path)) throw new SeqRecException($"{path}: weights file not found");
-        if (new FileInfo(path).Length > int.MaxValue) throw Bad(path, "larger than 2 GiB, which this reader does not support");
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8) throw Bad(path, "shorter than the 8-byte header length");
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > MaxHeaderBytes || 8 + (long)headerLength > bytes.Length)
-            throw Bad(path, $"header length {headerLength} does not fit the file size {bytes.Length}");
-        var dataStart = 8 + (int)headerLength;
-        var dataLength = bytes.Length - dataStart;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var fileLength = file.Length;
+        if (fileLength < 8) throw Bad(path, "shorter than the 8-byte header length");
+        Span<byte> prefix = stackalloc byte[8];
+        file.ReadExactly(prefix);
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderBytes || 8 + (long)headerLength > fileLength)
+            throw Bad(path, $"header length {headerLength} does not fit the file size {fileLength}");
+        var headerBytes = new byte[headerLength];
+        file.ReadExactly(headerBytes);
+        var dataStart = 8 + (long)headerLength;
+        var dataLength = fileLength - dataStart;
 
         JsonDocument header;
-        try { header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength)); }
+        try { header = JsonDocument.Parse(headerBytes); }
         catch (JsonException e) { throw Bad(path, $"header is not valid JSON ({e.Message})"); }
 
         using (header)
@@ -56,8 +63,11 @@ public static class SafeTensorsFile
                     if (expected is null || offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
                         throw Bad(path, $"tensor '{entry.Name}': shape [{string.Join(", ", shape)}] and data_offsets [{string.Join(", ", offsets)}] do not describe {(expected is null ? "a size" : $"{expected} bytes")} within the {dataLength}-byte data section");
                     ranges.Add((offsets[0], offsets[1], entry.Name));
+                    var data = new byte[expected.Value];
+                    file.Position = dataStart + offsets[0];
+                    file.ReadExactly(data);
                     var tensor = empty(shape, dtype);
-                    tensor.bytes = bytes.AsSpan(dataStart + (int)offsets[0], (int)expected.Value);
+                    tensor.bytes = data;
                     tensors.Add(entry.Name, tensor);
                 }
             }
