@@ -15,6 +15,9 @@ public sealed record RunOptions
     /// <summary>Folder under which run directories are created.</summary>
     public string RunsRoot { get; init; } = "runs";
 
+    /// <summary>On resume, continue even though the dataset changed since the run started.</summary>
+    public bool AcceptChangedData { get; init; }
+
     /// <summary>Console progress; null prints nothing (the run log is always written).</summary>
     public ITrainingObserver? Observer { get; init; }
 
@@ -54,7 +57,8 @@ public static class SeqRecRun
         var run = RunDirectory.Open(runDirectory);
         var config = ConfigResolver.Resolve(new ConfigRequest { Files = [run.ConfigPath] }, options.Models ?? SeqRecModels.Registry());
         using var experiment = Experiment.Prepare(config, options.Progress);
-        var result = TrainingRun.Execute(run, experiment.CreateRunSetup(), options.Observer, resume: true, options.Cancellation);
+        var setup = experiment.CreateRunSetup() with { AcceptChangedData = options.AcceptChangedData };
+        var result = TrainingRun.Execute(run, setup, options.Observer, resume: true, options.Cancellation);
         return new RunOutcome(run.Path, config, result);
     }
 }

@@ -14,16 +14,20 @@ internal static class RunCommand
         var options = new CommonOptions.ConfigOptions(host);
         var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run from its last completed epoch (a runs/... folder)." };
         var runsRoot = new Option<string>("--runs-root") { Description = "Folder for run directories.", DefaultValueFactory = _ => "runs" };
+        var acceptChangedData = new Option<bool>("--accept-changed-data") { Description = "With --resume: continue even though the dataset changed since the run started (refused otherwise)." };
         var command = new Command("run", "Train and evaluate a model (like RecBole's run_recbole): runs/<model>-<dataset>-<time>/ gets the config, log, results.json, best checkpoint and TensorBoard events.");
         options.AddTo(command);
         command.Options.Add(resume);
         command.Options.Add(runsRoot);
+        command.Options.Add(acceptChangedData);
         command.SetAction((parse, cancellation) =>
         {
             var console = ConsoleFor.Output(parse);
             var verbose = parse.GetValue(CommonOptions.Verbose);
             if (verbose) console.WriteLine(AllocatorRelauncher.Describe());
             var resumed = parse.GetValue(resume);
+            if (resumed is null && parse.GetValue(acceptChangedData))
+                throw new SeqRecException("--accept-changed-data applies to --resume only");
             if (resumed is not null && options.AnyGiven(parse))
                 throw new SeqRecException("--resume continues a run with the configuration saved in its folder; --model, --dataset, --config and overrides cannot be combined with it");
             var request = resumed is null ? options.Request(parse) : new ConfigRequest { Files = [RunDirectory.Open(resumed).ConfigPath] };
@@ -33,6 +37,7 @@ internal static class RunCommand
             var runOptions = new RunOptions
             {
                 RunsRoot = parse.GetValue(runsRoot)!,
+                AcceptChangedData = parse.GetValue(acceptChangedData),
                 Observer = new ConsoleTrainingObserver(console, ConsoleFor.IsInteractive(parse) && config.Trainer.ShowProgress),
                 Progress = parse.InvocationConfiguration.Output,
                 Cancellation = cancellation,

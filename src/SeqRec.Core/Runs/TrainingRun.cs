@@ -31,6 +31,9 @@ public sealed record RunSetup(
     /// that changed since is refused; null skips the check.
     /// </summary>
     public string? DataFingerprint { get; init; }
+
+    /// <summary>Resume even when the data's fingerprint changed (the new one is recorded and the log says so).</summary>
+    public bool AcceptChangedData { get; init; }
 }
 
 /// <summary>
@@ -48,7 +51,7 @@ public static class TrainingRun
     {
         using var writer = RunLock.Acquire(run);
         if (!resume) AtomicFile.WriteAllText(run.ConfigPath, setup.ConfigToml);
-        CheckData(run, setup, resume);
+        var dataNote = CheckData(run, setup, resume);
         if (setup.Trainer.Threads > 0) torch.set_num_threads(setup.Trainer.Threads);
 
         using var log = new StreamWriter(run.LogPath, append: true);
@@ -58,6 +61,7 @@ public static class TrainingRun
         var all = new CompositeTrainingObserver(observers);
         all.Message($"{(resume ? "resuming" : "starting")} run {run.Path}: model {setup.Model}, dataset {setup.Dataset}");
         foreach (var line in setup.Summary) all.Message(line);
+        if (dataNote is not null) all.Message(dataNote);
 
         var trainer = new Trainer(setup.Recommender, setup.Trainer, setup.Evaluator, all);
         var outputs = new TrainingOutputs(run.BestCheckpointPath, run.ResumeStatePath, new CheckpointInfo(setup.Model, setup.Dataset, setup.ConfigToml, CheckpointInfo.AssemblyLabelOf(setup.Recommender.GetType())));
@@ -79,18 +83,24 @@ public static class TrainingRun
         }
     }
 
-    /// <summary>Records the data's fingerprint in a new run; refuses to resume on data whose fingerprint differs.</summary>
-    private static void CheckData(RunDirectory run, RunSetup setup, bool resume)
+    /// <summary>
+    /// Records the data's fingerprint in a new run; refuses to resume on data whose fingerprint differs, unless the
+    /// setup accepts it. Returns a line for the log when changed data was accepted.
+    /// </summary>
+    private static string? CheckData(RunDirectory run, RunSetup setup, bool resume)
     {
-        if (setup.DataFingerprint is not { } current) return;
+        if (setup.DataFingerprint is not { } current) return null;
         if (resume && File.Exists(run.DataFingerprintPath))
         {
             var recorded = File.ReadAllText(run.DataFingerprintPath).Trim();
-            if (!string.Equals(recorded, current, StringComparison.Ordinal))
+            if (string.Equals(recorded, current, StringComparison.Ordinal)) return null;
+            if (!setup.AcceptChangedData)
                 throw new SeqRecException($"{run.Path}: the dataset changed since this run started (its samples' SHA-256 was {recorded}, now {current}); " +
-                    "resuming would continue on different data: restore the data the run used or start a new run");
-            return;
+                    "resuming would continue on different data: restore the data the run used, start a new run, or resume with --accept-changed-data");
+            AtomicFile.WriteAllText(run.DataFingerprintPath, current + "\n");
+            return $"warning: the dataset changed since this run started (samples' SHA-256 {recorded}, now {current}); continuing on the new data as asked";
         }
         AtomicFile.WriteAllText(run.DataFingerprintPath, current + "\n");
+        return null;
     }
 }

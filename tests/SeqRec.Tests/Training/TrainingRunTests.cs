@@ -137,5 +137,10 @@ public class TrainingRunTests(ITestOutputHelper output)
         var error = Assert.Throws<SeqRecException>(() =>
             TrainingRun.Execute(run, Setup(model, data) with { DataFingerprint = "bb22" }, console: null, resume: true));
         Assert.Contains("the dataset changed since this run started (its samples' SHA-256 was aa11, now bb22)", error.Message, StringComparison.Ordinal);
+
+        // Asked for, the resume goes on: the log says so and the new fingerprint is recorded.
+        TrainingRun.Execute(run, Setup(model, data) with { DataFingerprint = "bb22", AcceptChangedData = true }, console: null, resume: true);
+        Assert.Equal("bb22", File.ReadAllText(run.DataFingerprintPath).Trim());
+        Assert.Contains("warning: the dataset changed since this run started (samples' SHA-256 aa11, now bb22); continuing on the new data as asked", File.ReadAllText(run.LogPath), StringComparison.Ordinal);
     }
 }
