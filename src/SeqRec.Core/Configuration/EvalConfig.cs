@@ -8,22 +8,21 @@ public sealed partial record EvalConfig
 {
     /// <summary>Metric names RecBole users write; matched case-insensitively.</summary>
     public static IReadOnlyList<string> KnownMetrics { get; } =
-        ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP", "ItemCoverage", "AveragePopularity", "GiniIndex", "ShannonEntropy", "TailPercentage"];
+        ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP", "GAUC", "ItemCoverage", "AveragePopularity", "GiniIndex", "ShannonEntropy", "TailPercentage"];
 
     /// <summary>RecBole metrics SeqRec does not compute, with why.</summary>
     private static readonly Dictionary<string, string> UnsupportedMetrics = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["AUC"] = "it is one of RecBole's value-based metrics, for labelled evaluation (eval_args.mode: labeled), which next-item ranking does not have",
+        ["AUC"] = "it is one of RecBole's value-based metrics, for labelled evaluation (eval_args.mode: labeled), which next-item ranking does not have; GAUC, its ranking counterpart, is computed",
         ["LogLoss"] = "it is one of RecBole's value-based metrics, for labelled evaluation (eval_args.mode: labeled), which next-item ranking does not have",
         ["MAE"] = "it is one of RecBole's value-based metrics, for rating prediction, which next-item ranking does not have",
         ["RMSE"] = "it is one of RecBole's value-based metrics, for rating prediction, which next-item ranking does not have",
-        ["GAUC"] = "RecBole's per-user AUC over full rankings is not implemented here; with one target per sample it is 1 − (rank − 1) / (candidates − 1), a rescaled mean rank",
     };
 
     /// <summary>The metrics of each target's rank, which can pick the best epoch (larger is better for each).</summary>
     public static IReadOnlyList<string> AccuracyMetrics { get; } = ["Recall", "MRR", "NDCG", "Hit", "Precision", "MAP"];
 
-    [Param(Help = "Metrics computed at every K of topk, with RecBole's definitions. Accuracy: Recall, MRR, NDCG, Hit, Precision, MAP (with one target per sample MAP equals MRR). Of the recommended lists: ItemCoverage, AveragePopularity (mean training count), GiniIndex, ShannonEntropy, TailPercentage (share of long-tail items, see tail_ratio).")]
+    [Param(Help = "Metrics computed at every K of topk, with RecBole's definitions. Accuracy: Recall, MRR, NDCG, Hit, Precision, MAP (with one target per sample MAP equals MRR), and GAUC (one value, not per K). Of the recommended lists: ItemCoverage, AveragePopularity (mean training count), GiniIndex, ShannonEntropy, TailPercentage (share of long-tail items, see tail_ratio).")]
     public string[] Metrics { get; init; } = ["Recall", "MRR", "NDCG", "Hit", "Precision"];
 
     [Param(Help = "Cut-offs K of the top-K metrics.")]
@@ -65,6 +64,8 @@ public sealed partial record EvalConfig
             errors.Error("valid_metric", $"'{ValidMetric}' is not of the form Metric@K, e.g. MRR@10");
         else if (!Metrics.Contains(name, StringComparer.OrdinalIgnoreCase))
             errors.Error("valid_metric", $"'{name}' is not among the computed metrics ({string.Join(", ", Metrics)})");
+        else if (name.Equals("GAUC", StringComparison.OrdinalIgnoreCase))
+            errors.Error("valid_metric", $"GAUC has no cut-off K; pick the best epoch by one of {string.Join(", ", AccuracyMetrics)} at a K of topk");
         else if (!AccuracyMetrics.Contains(name, StringComparer.OrdinalIgnoreCase))
             errors.Error("valid_metric", $"'{name}' describes the recommended lists, not their accuracy; pick the best epoch by one of {string.Join(", ", AccuracyMetrics)}");
         else if (!Topk.Contains(k))

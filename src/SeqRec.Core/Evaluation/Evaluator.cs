@@ -16,6 +16,7 @@ public sealed class Evaluator
     private readonly string[] _metricNames;
     private readonly RankingMetric[] _metrics;
     private readonly ListMetric[] _listMetrics;
+    private readonly bool _gauc;
     private readonly ItemPopularity? _popularity;
     private readonly double _tailRatio;
     private readonly int[] _topk;
@@ -31,7 +32,8 @@ public sealed class Evaluator
     public Evaluator(EvalConfig config, long seed, Func<Batch, SampleSet, Tensor>? negativeSource = null, ItemPopularity? popularity = null)
     {
         _metricNames = [.. config.Metrics];
-        _metrics = [.. config.Metrics.Where(name => ListMetrics.TryParse(name) is null).Select(RankingMetrics.Parse)];
+        _metrics = [.. config.Metrics.Where(name => ListMetrics.TryParse(name) is null && !IsGauc(name)).Select(RankingMetrics.Parse)];
+        _gauc = config.Metrics.Any(IsGauc);
         _listMetrics = [.. config.Metrics.Select(ListMetrics.TryParse).OfType<ListMetric>()];
         if (_listMetrics.Length > 0 && popularity is null)
             throw new ArgumentException($"the list metrics ({string.Join(", ", _listMetrics)}) need the training set's item counts", nameof(popularity));
@@ -56,6 +58,7 @@ public sealed class Evaluator
     {
         var accumulator = new MetricAccumulator(_metrics, _topk);
         var lists = _listMetrics.Length > 0 ? new RecommendationListAccumulator(_topk, _popularity!, _tailRatio) : null;
+        var gauc = _gauc ? new GaucAccumulator() : null;
         var wasTraining = model.training;
         model.eval();
         try
@@ -65,7 +68,7 @@ public sealed class Evaluator
             {
                 using (batch)
                 using (NoCollectionScope.Begin())
-                    Add(model, samples, batch, accumulator, lists);
+                    Add(model, samples, batch, accumulator, lists, gauc);
             }
         }
         finally
@@ -74,17 +77,17 @@ public sealed class Evaluator
         }
         if (accumulator.Count != samples.Count)
             throw new InvalidOperationException($"the evaluation batches held {accumulator.Count} samples; the set has {samples.Count}");
-        return Result(accumulator, lists);
+        return Result(accumulator, lists, gauc);
     }
 
     /// <summary>The 1-based rank of each target of <paramref name="batch"/> (see <see cref="TargetRanks"/> for ties).</summary>
     public int[] Rank(SequentialRecommender model, SampleSet samples, Batch batch)
     {
         var ranks = new MetricAccumulator([], _topk);
-        return Add(model, samples, batch, ranks, lists: null);
+        return Add(model, samples, batch, ranks, lists: null, gauc: null);
     }
 
-    private int[] Add(SequentialRecommender model, SampleSet samples, Batch batch, MetricAccumulator ranks, RecommendationListAccumulator? lists)
+    private int[] Add(SequentialRecommender model, SampleSet samples, Batch batch, MetricAccumulator ranks, RecommendationListAccumulator? lists, GaucAccumulator? gauc)
     {
         using var scope = NewDisposeScope();
         var history = _maskHistory ? batch.ItemSeq : null;
@@ -95,6 +98,7 @@ public sealed class Evaluator
             var scores = model.FullSortScores(batch);
             batchRanks = TargetRanks.FromFullScores(scores, batch.PosItems, history);
             if (lists is not null) topLists = TopKLists.FromFullScores(scores, batch.PosItems, history, lists.MaxK);
+            if (gauc is not null) foreach (var tied in TiedRanks.FromFullScores(scores, batch.PosItems, history)) gauc.Add(tied);
         }
         else
         {
@@ -106,6 +110,7 @@ public sealed class Evaluator
             var scores = model.Predict(batch, candidates);
             batchRanks = TargetRanks.FromSampledScores(scores, candidates, history);
             if (lists is not null) topLists = TopKLists.FromSampledScores(scores, candidates, history, lists.MaxK);
+            if (gauc is not null) foreach (var tied in TiedRanks.FromSampledScores(scores, candidates, history)) gauc.Add(tied);
         }
         ranks.AddRange(batchRanks);
         if (lists is not null)
@@ -117,13 +122,17 @@ public sealed class Evaluator
     }
 
     /// <summary>Every configured metric at every K, in the configured order, as RecBole reports them.</summary>
-    private MetricValues Result(MetricAccumulator ranks, RecommendationListAccumulator? lists)
+    private MetricValues Result(MetricAccumulator ranks, RecommendationListAccumulator? lists, GaucAccumulator? gauc)
     {
         var accuracy = ranks.Result();
-        return new MetricValues(_metricNames.SelectMany(name => _topk.Select(k => ListMetrics.TryParse(name) is { } listMetric
-            ? KeyValuePair.Create(ListMetrics.Key(listMetric, k), lists!.Value(listMetric, k))
-            : KeyValuePair.Create(RankingMetrics.Key(RankingMetrics.Parse(name), k), accuracy[RankingMetrics.Key(RankingMetrics.Parse(name), k)]))));
+        return new MetricValues(_metricNames.SelectMany(name => IsGauc(name)
+            ? [KeyValuePair.Create("gauc", gauc!.Result())]   // one value, not one per K, as RecBole reports it
+            : _topk.Select(k => ListMetrics.TryParse(name) is { } listMetric
+                ? KeyValuePair.Create(ListMetrics.Key(listMetric, k), lists!.Value(listMetric, k))
+                : KeyValuePair.Create(RankingMetrics.Key(RankingMetrics.Parse(name), k), accuracy[RankingMetrics.Key(RankingMetrics.Parse(name), k)]))));
     }
+
+    private static bool IsGauc(string name) => name.Equals("GAUC", StringComparison.OrdinalIgnoreCase);
 
     private static string ValidMetricKeyOf(EvalConfig config)
     {

@@ -64,7 +64,7 @@ public sealed class TensorBoardObserver : ITrainingObserver
         if ((eval?["valid_metric"] as ConfigScalar)?.Value is string valid) metrics.Add("valid/" + valid.ToLowerInvariant());
         var names = (eval?["metrics"] as ConfigArray)?.Items.Select(n => ((n as ConfigScalar)?.Value as string)?.ToLowerInvariant()).OfType<string>() ?? [];
         var cutoffs = (eval?["topk"] as ConfigArray)?.Items.Select(n => (n as ConfigScalar)?.Value).OfType<long>() ?? [];
-        metrics.AddRange(names.SelectMany(name => cutoffs.Select(k => $"test/{name}@{k}")));
+        metrics.AddRange(names.SelectMany(name => name == "gauc" ? ["test/gauc"] : cutoffs.Select(k => $"test/{name}@{k}")));
         return (hparams, metrics);
     }
 
