@@ -13,7 +13,7 @@ public class EvaluatorTests(ITestOutputHelper output)
 {
     // Items 1..5; column 0 is padding and scores highest, so it must be masked.
     // Row r holds the scores of the samples whose first history item is r.
-    private static readonly float[,] Table =
+    internal static readonly float[,] Table =
     {
         { 0, 0, 0, 0, 0, 0 },
         { 10, 0.1f, 0.5f, 0.3f, 0.9f, 0.2f },

@@ -132,17 +132,8 @@ public class ListMetricTests
         Assert.Contains("eval.topk: K=4 exceeds the 3 distinct candidates", error.Message);
     }
 
-    // Items 1..5; rows by the first history item (see EvaluatorTests): row 1 ranks 4, 2, 3, 5, 1; row 2 ranks
-    // 1, 2, 5, 4, 3; row 5 ties every item.
-    private static readonly float[,] Table =
-    {
-        { 0, 0, 0, 0, 0, 0 },
-        { 10, 0.1f, 0.5f, 0.3f, 0.9f, 0.2f },
-        { 10, 0.8f, 0.7f, 0.1f, 0.2f, 0.3f },
-        { 0, 0, 0, 0, 0, 0 },
-        { 0, 0, 0, 0, 0, 0 },
-        { 10, 0.4f, 0.4f, 0.4f, 0.4f, 0.4f },
-    };
+    // Items 1..5; rows by the first history item: row 1 ranks 4, 2, 3, 5, 1; row 2 ranks 1, 2, 5, 4, 3; row 5 ties every item.
+    private static float[,] Table => EvaluatorTests.Table;
 
     [Fact]
     public void The_evaluator_reports_list_and_accuracy_metrics_in_the_configured_order()
