@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using SeqRec.Benchmarks;
 using SeqRec.Cli.Comparison;
 using SeqRec.Configuration;
@@ -49,44 +48,19 @@ internal static class CompareCommand
             parse.InvocationConfiguration.Output.WriteLine($"comparing {string.Join(", ", entries.Select(e => e.Label))} over seeds {string.Join(", ", plan.Seeds)} in {folder}");
             Directory.CreateDirectory(folder);
 
-            var labels = entries.Select(e => e.Label).ToList();
-            string Write(IReadOnlyList<ComparisonRun> runs)
-            {
-                var summary = ComparisonSummary.Of(runs, labels, plan.Baseline, plan.Test);
-                var markdown = ComparisonTables.Markdown(summary, runs, plan.Seeds, first.Data.Dataset, first.Eval.ValidMetric, commandLine, machineText);
-                AtomicFile.WriteAllText(Path.Combine(folder, "compare.md"), markdown);
-                AtomicFile.WriteAllText(Path.Combine(folder, "compare.tex"), ComparisonTables.Latex(summary, plan.Seeds, first.Data.Dataset));
-                AtomicFile.WriteAllText(Path.Combine(folder, "runs.csv"), ComparisonTables.RunsCsv(runs, summary.Metrics));
-                AtomicFile.WriteAllText(Path.Combine(folder, "summary.csv"), ComparisonTables.SummaryCsv(summary));
-                AtomicFile.WriteAllText(Path.Combine(folder, "compare.json"), JsonSerializer.Serialize(new
-                {
-                    command = commandLine,
-                    machine,
-                    dataset = first.Data.Dataset,
-                    baseline = plan.Baseline,
-                    test = plan.Test == PairedTestKind.TTest ? "t" : "wilcoxon",
-                    seeds = plan.Seeds,
-                    runs = runs.Select(r => new { label = r.Label, model = r.Model, seed = r.Seed, best_epoch = r.BestEpoch, epochs = r.Epochs, folder = r.Folder, test = r.Test.ToDictionary() }),
-                    summary = summary.Rows.Select(r => new
-                    {
-                        label = r.Label, metric = r.Metric, seeds = r.Seeds, mean = r.Mean, std = r.Std,
-                        difference_to_baseline = r.Difference, relative_change = r.RelativeChange, statistic = r.Test?.Statistic, p_value = r.Test?.PValue,
-                    }),
-                }, BenchPoint.Json));
-                return markdown;
-            }
+            var reports = new ComparisonReportFiles(plan, first.Data.Dataset, first.Eval.ValidMetric, commandLine, machine, machineText);
 
             IReadOnlyList<ComparisonRun> all;
             try
             {
-                all = new ComparisonRunner(plan, host.Registry, parse.InvocationConfiguration.Output).Run(runs => Write(runs), cancellation);
+                all = new ComparisonRunner(plan, host.Registry, parse.InvocationConfiguration.Output).Run(runs => reports.Write(runs), cancellation);
             }
             catch (OperationCanceledException)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"interrupted; finished runs are kept. Continue with: {commandLine}");
                 return Task.FromResult(130);
             }
-            var report = Write(all);
+            var report = reports.Write(all);
             parse.InvocationConfiguration.Output.Write("\n" + report);
             console.WriteLine($"reports: {Path.Combine(folder, "compare.md")}, compare.tex, runs.csv, summary.csv, compare.json");
             return Task.FromResult(CliApp.Ok);
