@@ -8,6 +8,8 @@ namespace SeqRec.Cli;
 /// sees: termination signals sent to the parent are passed on to the child, and the child asks the kernel for SIGTERM
 /// when its parent dies in any way (<c>kill -9</c> included), which it handles as an interruption (the run stays
 /// resumable). Without this, killing the visible process left the training child running and writing its run folder.
+/// The interruption reaches the commands through <see cref="Interruption"/>, not only as a SIGINT: under
+/// <c>nohup</c> or as a script's background job SIGINT is ignored, and an interruption sent as SIGINT would be lost.
 /// </summary>
 internal static partial class ChildLifetime
 {
@@ -17,6 +19,13 @@ internal static partial class ChildLifetime
     private const int SigHup = 1, SigInt = 2, SigQuit = 3, SigTerm = 15;
 
     private static List<PosixSignalRegistration>? interruptions;
+    private static readonly CancellationTokenSource Interrupted = new();
+
+    /// <summary>Cancelled when this relaunched child is told to stop: SIGTERM or SIGHUP, its parent's death included.</summary>
+    public static CancellationToken Interruption => Interrupted.Token;
+
+    /// <summary>A command's own cancellation joined with <see cref="Interruption"/>; dispose it when the command ends.</summary>
+    public static CancellationTokenSource Linked(CancellationToken command) => CancellationTokenSource.CreateLinkedTokenSource(command, Interruption);
 
     /// <summary>
     /// In the child: SIGTERM when the parent dies, and SIGTERM or SIGHUP handled as Ctrl+C (the command stops at the
@@ -32,7 +41,8 @@ internal static partial class ChildLifetime
         interruptions = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, context =>
         {
             context.Cancel = true;
-            _ = kill(Environment.ProcessId, SigInt);
+            Interrupted.Cancel();
+            _ = kill(Environment.ProcessId, SigInt);   // for what listens to Ctrl+C only; ignored under nohup
         }))];
         _ = prctl(SetParentDeathSignal, SigTerm, 0, 0, 0);
         if (getppid() != parent) Environment.Exit(128 + SigTerm); // the parent died before the request took effect

@@ -29,6 +29,7 @@ internal static class CompareCommand
         foreach (var option in new Option[] { models, seeds, baseline, test, output }) command.Options.Add(option);
         command.SetAction((parse, cancellation) =>
         {
+            using var interruption = ChildLifetime.Linked(cancellation);
             var shared = options.Request(parse);
             if (shared.Model is not null) throw new SeqRecException("--model: compare takes its models from --models (model ids or config files)");
             var entries = parse.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ComparisonEntry.Parse).ToList();
@@ -53,7 +54,7 @@ internal static class CompareCommand
             IReadOnlyList<ComparisonRun> all;
             try
             {
-                all = new ComparisonRunner(plan, host.Registry, parse.InvocationConfiguration.Output).Run(runs => reports.Write(runs), cancellation);
+                all = new ComparisonRunner(plan, host.Registry, parse.InvocationConfiguration.Output).Run(runs => reports.Write(runs), interruption.Token);
             }
             catch (OperationCanceledException)
             {

@@ -22,6 +22,7 @@ internal static class RunCommand
         command.Options.Add(acceptChangedData);
         command.SetAction((parse, cancellation) =>
         {
+            using var interruption = ChildLifetime.Linked(cancellation);
             var console = ConsoleFor.Output(parse);
             var verbose = parse.GetValue(CommonOptions.Verbose);
             if (verbose) console.WriteLine(AllocatorRelauncher.Describe());
@@ -40,7 +41,7 @@ internal static class RunCommand
                 AcceptChangedData = parse.GetValue(acceptChangedData),
                 Observer = new ConsoleTrainingObserver(console, ConsoleFor.IsInteractive(parse) && config.Trainer.ShowProgress),
                 Progress = parse.InvocationConfiguration.Output,
-                Cancellation = cancellation,
+                Cancellation = interruption.Token,
                 Models = host.Registry,
             };
             RunOutcome outcome;

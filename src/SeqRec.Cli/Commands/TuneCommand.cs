@@ -39,6 +39,7 @@ internal static class TuneCommand
 
         command.SetAction((parse, cancellation) =>
         {
+            using var interruption = ChildLifetime.Linked(cancellation);
             var request = config.Request(parse);
             var baseConfig = config.Resolve(parse);
             var sections = ConfigResolver.CoreSections.Append(baseConfig.Model.Config).ToList();
@@ -69,7 +70,7 @@ internal static class TuneCommand
             var console = ConsoleFor.Output(parse);
             var view = new TuneProgressView(console, space, validMetric, store.Location);
             var final = view.Show(progress =>
-                new StudyRunner(store, space, sampler, runner, options, outputDirectory, progress, studyOutput).Run(cancellation));
+                new StudyRunner(store, space, sampler, runner, options, outputDirectory, progress, studyOutput).Run(interruption.Token));
             view.PrintSummary(final, studyOutput);
             return Task.FromResult(final.Best is null ? CliApp.Failure : CliApp.Ok);
         });

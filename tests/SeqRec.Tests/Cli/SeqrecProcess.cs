@@ -6,9 +6,17 @@ namespace SeqRec.Tests.Cli;
 internal static class SeqrecProcess
 {
     /// <param name="relaunched">As from a shell: seqrec re-executes itself for its allocator setting (the test host's settings would stop it).</param>
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args, bool relaunched)
+    /// <param name="interruptIgnored">As under nohup or as a script's background job: SIGINT and SIGQUIT ignored from the start.</param>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, bool relaunched, bool interruptIgnored = false)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(interruptIgnored ? "/bin/sh" : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (interruptIgnored)
+        {
+            // The ignored dispositions survive exec, which also keeps the process id.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("trap '' INT QUIT; exec dotnet \"$@\"");
+            start.ArgumentList.Add("sh");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seqrec.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         if (relaunched)

@@ -89,21 +89,40 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("item '999' not in dataset tiny", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Killing_the_visible_process_stops_the_relaunched_training_child_and_frees_its_run_folder()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // under nohup or as a script's background job, where SIGINT is ignored
+    public void Killing_the_visible_process_stops_the_relaunched_training_child_and_frees_its_run_folder(bool interruptIgnored)
     {
         var root = Path.Combine(_folder.Path, "orphan");
-        var (parent, runDirectory) = StartAfterFirstEpoch(root, ["--set", "trainer.epochs=100000", "--set", "trainer.stopping_step=100000"], relaunched: true);
-        using (parent)
+        var (parent, runDirectory) = StartAfterFirstEpoch(root, ["--set", "trainer.epochs=100000", "--set", "trainer.stopping_step=100000"], relaunched: true, interruptIgnored);
+        Process? trainer = null;
+        try
         {
-            var children = File.ReadAllText($"/proc/{parent.Id}/task/{parent.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var trainer = Process.GetProcessById(int.Parse(Assert.Single(children), System.Globalization.CultureInfo.InvariantCulture));
-            parent.Kill(entireProcessTree: false); // SIGKILL to the visible process only
-            parent.WaitForExit();
-            Assert.True(trainer.WaitForExit(TimeSpan.FromSeconds(30)), "the training child outlived the process that started it");
+            using (parent)
+            {
+                var children = File.ReadAllText($"/proc/{parent.Id}/task/{parent.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                trainer = Process.GetProcessById(int.Parse(Assert.Single(children), System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Equal(interruptIgnored, SignalIgnored(trainer.Id, signal: 2));
+                parent.Kill(entireProcessTree: false); // SIGKILL to the visible process only
+                // With a timeout, WaitForExit does not wait for the end of the output, which the child holds too.
+                Assert.True(parent.WaitForExit(TimeSpan.FromSeconds(30)));
+                Assert.True(trainer.WaitForExit(TimeSpan.FromSeconds(30)), "the training child outlived the process that started it");
+            }
+        }
+        finally
+        {
+            if (trainer is { HasExited: false }) trainer.Kill();
         }
 
         using var nextWriter = SeqRec.Runs.RunLock.Acquire(SeqRec.Runs.RunDirectory.Open(runDirectory));
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> ignores <paramref name="signal"/> (the SigIgn mask of /proc/pid/status).</summary>
+    private static bool SignalIgnored(int pid, int signal)
+    {
+        var mask = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
+        return ((ulong.Parse(mask, System.Globalization.NumberStyles.HexNumber) >> (signal - 1)) & 1) == 1;
     }
 
     /// <summary>Starts <c>seqrec run</c> in a child process and kills it once its first epoch is saved for resume.</summary>
@@ -122,9 +141,9 @@ public sealed class RunCommandTests : IDisposable
     /// Starts <c>seqrec run</c> in a child process and returns it, running, once its first epoch is saved for resume;
     /// <paramref name="relaunched"/>: as from a shell, where seqrec re-executes itself for its allocator setting.
     /// </summary>
-    private (Process Child, string RunDirectory) StartAfterFirstEpoch(string runsRoot, string[] extra, bool relaunched)
+    private (Process Child, string RunDirectory) StartAfterFirstEpoch(string runsRoot, string[] extra, bool relaunched, bool interruptIgnored = false)
     {
-        var child = Process.Start(SeqrecProcess.StartInfo(["run", .. _settings, .. extra, "--runs-root", runsRoot], relaunched))!;
+        var child = Process.Start(SeqrecProcess.StartInfo(["run", .. _settings, .. extra, "--runs-root", runsRoot], relaunched, interruptIgnored))!;
         child.OutputDataReceived += (_, _) => { };
         child.ErrorDataReceived += (_, _) => { };
         child.BeginOutputReadLine();
