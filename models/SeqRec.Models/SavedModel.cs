@@ -48,11 +48,18 @@ public sealed class SavedModel : IDisposable
             throw new SeqRecException($"{checkpoint}: its model '{header.Info.Model}' is not registered here" +
                 (header.Info.ModelAssembly is { } assembly ? $"; it comes from {assembly}: load that assembly with --plugin (or SEQREC_PLUGINS)" : ""));
         CheckpointSizeCheck.Check(checkpoint, header.Info);
-        var config = ConfigResolver.Resolve(new ConfigRequest
+        var request = new ConfigRequest
         {
             Texts = [new ConfigText($"{checkpoint} (stored config)", header.Info.ConfigToml)],
             Sets = overrides ?? [],
-        }, models);
+        };
+        var config = ConfigResolver.Resolve(request, models);
+        // The stored config records the data folder of the machine that trained; where that folder does not hold the
+        // dataset here, SEQREC_DATA_PATH (when set) is where to look, as for a run left at the default folder.
+        if (!File.Exists(DatasetLocation.AtomicFile(config.Data, "inter"))
+            && Environment.GetEnvironmentVariable(DatasetLocation.DataPathVariable) is { Length: > 0 } here
+            && !(overrides ?? []).Any(o => o.StartsWith("data.data_path", StringComparison.Ordinal)))
+            config = ConfigResolver.Resolve(request with { DataPath = here }, models);
         var experiment = Experiment.Prepare(config, progress);
         try
         {

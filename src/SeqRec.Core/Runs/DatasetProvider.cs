@@ -26,12 +26,12 @@ public static class DatasetProvider
             catch (Exception e) when (e is HttpRequestException or SeqRecException or IOException)
             {
                 throw new SeqRecException($"dataset {release.Name} is not at {Path.GetFullPath(inter)} and could not be downloaded ({e.Message}); " +
-                    $"set {DatasetLocation.DataPathVariable} or data.data_path to a folder holding {release.Name}/{release.Name}.inter");
+                    $"set data.data_path (or {DatasetLocation.DataPathVariable}, which replaces the default folder) to a folder holding {release.Name}/{release.Name}.inter");
             }
         }
         if (!File.Exists(inter))
             throw new SeqRecException($"dataset '{config.Dataset}' not found: expected {Path.GetFullPath(inter)} " +
-                $"(set {DatasetLocation.DataPathVariable} or data.data_path; 'seqrec dataset import' converts a CSV)");
+                $"(set data.data_path, or {DatasetLocation.DataPathVariable} which replaces the default folder; 'seqrec dataset import' converts a CSV)");
         return SequentialDatasetLoader.Load(config, folder);
     }
 }

@@ -12,7 +12,7 @@ namespace SeqRec.Data;
 /// </summary>
 public static class SequentialDatasetLoader
 {
-    /// <summary>Loads <c>&lt;folder&gt;/&lt;dataset&gt;/&lt;dataset&gt;.inter</c>, the folder being $SEQREC_DATA_PATH or data.data_path.</summary>
+    /// <summary>Loads <c>&lt;folder&gt;/&lt;dataset&gt;/&lt;dataset&gt;.inter</c>, the folder being data.data_path (or $SEQREC_DATA_PATH in place of the default).</summary>
     public static SequentialDataset Load(DataConfig config) => Load(config, DatasetLocation.DataFolder(config));
 
     /// <summary>Loads the dataset from <paramref name="dataFolder"/>, ignoring data.data_path and $SEQREC_DATA_PATH.</summary>
