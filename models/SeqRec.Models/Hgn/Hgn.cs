@@ -1,4 +1,5 @@
 using SeqRec.Data;
+using SeqRec.Kernels;
 using SeqRec.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -111,7 +112,7 @@ public sealed class Hgn : ItemEmbeddingRecommender
         }
         else
         {
-            main = nn.functional.cross_entropy(seqOutput.matmul(item_embedding_for_prediction.weight!.t()), batch.PosItems);
+            main = SoftmaxCrossEntropy.Apply(seqOutput.matmul(item_embedding_for_prediction.weight!.t()), batch.PosItems, Kernels);
         }
         if (_regGates == 0 && _regEmbeddings == 0) return new LossOutput(main.MoveToOuterDisposeScope());
         var gateNorms = _regGates * w1.weight!.norm() + _regGates * w2.weight!.norm() + _regGates * w3.weight!.norm() + _regGates * w4.weight!.norm();

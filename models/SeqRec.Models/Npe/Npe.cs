@@ -48,7 +48,7 @@ public sealed class Npe : SequentialRecommender
         using var scope = NewDisposeScope();
         CheckItemSeq(batch.ItemSeq);
         var user = dropout.call(nn.functional.relu(user_embedding.call(batch.Users)));
-        var history = dropout.call(nn.functional.relu(item_embedding.call(batch.ItemSeq).sum(1)));
+        var history = dropout.call(nn.functional.relu(EmbeddingSum.Apply(batch.ItemSeq, item_embedding.weight!, Kernels)));
         return (user + history).MoveToOuterDisposeScope();
     }
 
@@ -68,7 +68,7 @@ public sealed class Npe : SequentialRecommender
         }
         else
         {
-            loss = nn.functional.cross_entropy(seqOutput.matmul(nn.functional.relu(item_embedding.weight!).t()), batch.PosItems);
+            loss = SoftmaxCrossEntropy.Apply(seqOutput.matmul(nn.functional.relu(item_embedding.weight!).t()), batch.PosItems, Kernels);
         }
         return new LossOutput(loss.MoveToOuterDisposeScope());
     }

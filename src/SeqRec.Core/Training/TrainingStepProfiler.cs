@@ -22,6 +22,7 @@ public static class TrainingStepProfiler
         var samples = 0;
         var clock = Stopwatch.StartNew();
         long? aliveAfterFirst = null, aliveAfterLast = null;
+        SeqRec.Benchmarks.NativeHeapFigures? heapAfterFirst = null, heapAfterLast = null;
         using var source = batches.GetEnumerator();
         for (var index = 0; ; index++)
         {
@@ -44,6 +45,8 @@ public static class TrainingStepProfiler
             if (index < warmupSteps) continue;
             aliveAfterLast = torch.Tensor.TotalCount;
             aliveAfterFirst ??= aliveAfterLast;
+            heapAfterLast = SeqRec.Benchmarks.NativeHeap.Read();
+            heapAfterFirst ??= heapAfterLast;
             for (var p = 0; p < phases.Length; p++) totals[p] += phases[p];
             steps++;
         }
@@ -51,6 +54,8 @@ public static class TrainingStepProfiler
         return new StepProfile(steps, samples, totals[0] / steps, totals[1] / steps, totals[2] / steps, totals[3] / steps)
         {
             TensorsLeftPerStep = steps > 1 ? (double)(aliveAfterLast!.Value - aliveAfterFirst!.Value) / (steps - 1) : 0,
+            HeapAfterFirst = heapAfterFirst,
+            HeapAfterLast = heapAfterLast,
         };
     }
 }
