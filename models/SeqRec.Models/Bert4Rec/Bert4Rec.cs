@@ -161,7 +161,7 @@ public sealed class Bert4Rec : ItemEmbeddingRecommender, IReferenceOutputs
         else
         {
             var logits = output.matmul(weight.t()).add_(output_bias);
-            loss = SoftmaxCrossEntropy.Apply(logits, pos, Kernels);
+            loss = nn.functional.cross_entropy(logits, pos);
         }
         return loss.MoveToOuterDisposeScope();
     }

@@ -58,7 +58,7 @@ public sealed class Core : ItemEmbeddingRecommender
         var seqOutput = Forward(batch);
         var candidates = Normalize(item_dropout.call(ItemEmbeddingWeight));
         var logits = seqOutput.matmul(candidates.t()).div_(_temperature);
-        return SoftmaxCrossEntropy.Apply(logits, batch.PosItems, Kernels).MoveToOuterDisposeScope();
+        return nn.functional.cross_entropy(logits, batch.PosItems).MoveToOuterDisposeScope();
     }
 
     public override Tensor FullSortScores(Batch batch)

@@ -1,5 +1,4 @@
 using SeqRec.Data;
-using SeqRec.Kernels;
 using SeqRec.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -112,7 +111,7 @@ public sealed class Hgn : ItemEmbeddingRecommender
         }
         else
         {
-            main = SoftmaxCrossEntropy.Apply(seqOutput.matmul(item_embedding_for_prediction.weight!.t()), batch.PosItems, Kernels);
+            main = nn.functional.cross_entropy(seqOutput.matmul(item_embedding_for_prediction.weight!.t()), batch.PosItems);
         }
         if (_regGates == 0 && _regEmbeddings == 0) return new LossOutput(main.MoveToOuterDisposeScope());
         var gateNorms = _regGates * w1.weight!.norm() + _regGates * w2.weight!.norm() + _regGates * w3.weight!.norm() + _regGates * w4.weight!.norm();

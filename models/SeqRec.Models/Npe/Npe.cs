@@ -68,7 +68,7 @@ public sealed class Npe : SequentialRecommender
         }
         else
         {
-            loss = SoftmaxCrossEntropy.Apply(seqOutput.matmul(nn.functional.relu(item_embedding.weight!).t()), batch.PosItems, Kernels);
+            loss = nn.functional.cross_entropy(seqOutput.matmul(nn.functional.relu(item_embedding.weight!).t()), batch.PosItems);
         }
         return new LossOutput(loss.MoveToOuterDisposeScope());
     }

@@ -70,7 +70,7 @@ public abstract class ItemEmbeddingRecommender : SequentialRecommender
             return (-(torch.sigmoid(pos - neg) + 1e-10).log()).mean().MoveToOuterDisposeScope();
         }
         var logits = seqOutput.matmul(weight.t());
-        return SoftmaxCrossEntropy.Apply(logits, batch.PosItems, Kernels).MoveToOuterDisposeScope();
+        return nn.functional.cross_entropy(logits, batch.PosItems).MoveToOuterDisposeScope();
     }
 
     public override Tensor FullSortScores(Batch batch)
