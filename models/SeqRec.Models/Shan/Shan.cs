@@ -87,17 +87,23 @@ public sealed class Shan : ItemEmbeddingRecommender
         var user = user_embedding.call(users).unsqueeze(2);
         var mask = itemSeq.eq(PaddingId);
 
-        var longWeights = nn.functional.relu(long_w.call(emb) + long_b).matmul(user).squeeze(-1).masked_fill(mask, -1e9).softmax(1);
-        var longTerm = (emb * longWeights.unsqueeze(2)).sum(1, keepdim: true);
+        // Both biases in one (RecBole adds long_b after the layer's own bias), and the weighted sums as batched
+        // products: no [B, L, E] sum or product is written, forward or backward.
+        var longWeights = Attention(long_w, long_b, emb, user).masked_fill(mask, -1e9).softmax(1);
+        var longTerm = longWeights.unsqueeze(1).bmm(emb);                               // [B, 1, E]
 
         var width = emb.shape[1];
         var recent = Math.Min(_shortItemLength, width);
         var shortTerm = emb.narrow(1, width - recent, recent);
         var shortMask = cat([zeros([mask.shape[0], 1], ScalarType.Bool, mask.device), mask.narrow(1, width - recent, recent)], 1);
         var values = cat([longTerm, shortTerm], 1);
-        var weights = nn.functional.relu(long_short_w.call(values) + long_short_b).matmul(user).squeeze(-1).masked_fill(shortMask, -1e9).softmax(-1);
-        return (values * weights.unsqueeze(2)).sum(1).MoveToOuterDisposeScope();
+        var weights = Attention(long_short_w, long_short_b, values, user).masked_fill(shortMask, -1e9).softmax(-1);
+        return weights.unsqueeze(1).bmm(values).squeeze(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>RecBole's attention logits <c>relu(layer(items) + bias) · user</c>, [B, n].</summary>
+    private static Tensor Attention(Linear layer, Parameter bias, Tensor items, Tensor user) =>
+        nn.functional.relu(nn.functional.linear(items, layer.weight!, layer.bias! + bias)).bmm(user).squeeze(-1);
 
     /// <summary>RecBole's <c>inverse_itemseq</c> transform: adds the left-padded sequences as <c>Inverse_item_id_list</c>.</summary>
     private sealed class InverseItemSequence : IBatchTransform

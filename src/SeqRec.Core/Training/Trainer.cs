@@ -25,6 +25,7 @@ public sealed class Trainer
     private readonly TrainerConfig _config;
     private readonly Evaluator _evaluator;
     private readonly ITrainingObserver _observer;
+    private readonly Benchmarks.NativeHeapLimit _heapLimit = new();
 
     public Trainer(SequentialRecommender model, TrainerConfig config, Evaluator evaluator, ITrainingObserver? observer = null)
     {
@@ -132,16 +133,14 @@ public sealed class Trainer
     /// <summary>
     /// Tensors that no dispose scope owns free their native memory only when the .NET collector finalizes their
     /// wrappers, and a training loop allocates too little managed memory for that to happen often: measured on STAMP,
-    /// the process grew by about 0.6 GB per ml-100k epoch without this. One full collection per epoch bounds it.
-    /// Then the native heap gives back the free pages it keeps (<see cref="Benchmarks.NativeHeap.Trim"/>): with glibc
-    /// never trimming (<c>AllocatorRelauncher</c>), the free space between live blocks only grew, by about 1.5 GB per
-    /// epoch for BERT4Rec (12 GB resident after eight epochs, with 0.07 GB in use between steps).
+    /// the process grew by about 0.6 GB per ml-100k epoch without this. One full collection per epoch bounds it; the
+    /// native heap's own growth is bounded by <see cref="Benchmarks.NativeHeapLimit"/>.
     /// </summary>
-    private static void ReleaseUnreferencedTensors()
+    private void ReleaseUnreferencedTensors()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Benchmarks.NativeHeap.Trim();
+        _heapLimit.TrimIfGrown();
     }
 
     private MetricValues TestBestModel(TrainingData data, TrainingOutputs outputs, ResumeState state)
