@@ -11,7 +11,9 @@ namespace SeqRec.Cli;
 /// blocks of 128 MiB and more still mmapped. That last part matters for long sequences: with every block on the heap
 /// (<c>mmap_max=0</c>, our first setting), a SASRec step at L=400 fragmented the heap to 2.2x its live memory (9.0 GB
 /// peak instead of 3.4 GB at batch 512) and ran out of memory at batch 2048; at L=50 no tensor reaches 128 MiB.
-/// The loader reads GLIBC_TUNABLES only at process start, so commands that run torch re-execute this process once.
+/// A heap that is never trimmed can still grow by fragmentation over a long run; the trainer bounds that
+/// (<c>NativeHeapLimit</c>). The loader reads GLIBC_TUNABLES only at process start, so commands that run torch
+/// re-execute this process once.
 /// </summary>
 internal static class AllocatorRelauncher
 {
