@@ -46,7 +46,6 @@ public sealed class Gru4Rec : ItemEmbeddingRecommender
     {
         using var scope = NewDisposeScope();
         var input = emb_dropout.call(EmbedItems(batch.ItemSeq));
-        var output = GruStack.Run(gru_layers, input, Kernels);
-        return dense.call(GatherLast(output, batch.ItemSeqLen)).MoveToOuterDisposeScope();
+        return dense.call(GruStack.LastOutputs(gru_layers, input, batch.ItemSeqLen, Kernels)).MoveToOuterDisposeScope();
     }
 }

@@ -28,10 +28,25 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
     /// <param name="input">[B, L, in].</param>
     /// <param name="weightIh">[3H, in]; <paramref name="weightHh"/> [3H, H]; the biases [3H] or both null.</param>
     /// <param name="chunkBytes">The size that bounds a chunk of steps (tests make it small to cover several chunks).</param>
-    public static Tensor Apply(Tensor input, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh, long chunkBytes = ChunkBytes) =>
-        biasIh is null || biasHh is null
-            ? apply(input, weightIh, weightHh, chunkBytes)
-            : apply(input, weightIh, weightHh, biasIh, biasHh, chunkBytes);
+    /// <param name="activeRows">
+    /// When given, the rows that step t computes are the first <c>activeRows[t]</c> (never more than at step t − 1):
+    /// rows sorted by length, longest first, whose later steps nobody reads. The other rows' outputs at that step are
+    /// zero and get no gradient. Null: every row at every step.
+    /// </param>
+    public static Tensor Apply(Tensor input, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh, long chunkBytes = ChunkBytes,
+        long[]? activeRows = null)
+    {
+        var active = new ActiveRows(activeRows);
+        return biasIh is null || biasHh is null
+            ? apply(input, weightIh, weightHh, chunkBytes, active)
+            : apply(input, weightIh, weightHh, biasIh, biasHh, chunkBytes, active);
+    }
+
+    /// <summary>The rows each step computes (<see cref="Apply"/>'s <c>activeRows</c>).</summary>
+    private sealed record ActiveRows(long[]? PerStep)
+    {
+        public long At(long step, long batch) => PerStep is null ? batch : PerStep[step];
+    }
 
     /// <summary>Consecutive ranges of steps, each of at most <see cref="ChunkBytes"/> of gates.</summary>
     private static List<(long Start, long Count)> Chunks(long length, long batch, long hidden, long chunkBytes)
@@ -45,8 +60,8 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (input, weightIh, weightHh) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
-        var (biasIh, biasHh) = vars.Length == 6 ? ((Tensor?)vars[3], (Tensor?)vars[4]) : (null, null);
-        var chunkBytes = (long)vars[^1];
+        var (biasIh, biasHh) = vars.Length == 7 ? ((Tensor?)vars[3], (Tensor?)vars[4]) : (null, null);
+        var (chunkBytes, active) = ((long)vars[^2], (ActiveRows)vars[^1]);
         var (batch, length, hidden) = (input.shape[0], input.shape[1], weightHh.shape[1]);
         var chunks = Chunks(length, batch, hidden, chunkBytes);
 
@@ -72,11 +87,26 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
                 for (long t = 0; t < count; t++)
                 {
                     using var step = NewDisposeScope();
-                    var recurrent = previous is null
-                        ? (biasHh is null ? zeros([batch, 3 * hidden], input.dtype, input.device) : biasHh.expand(batch, -1).contiguous())
-                        : biasHh is null ? previous.matmul(recurrentT) : addmm(biasHh, previous, recurrentT, 1, 1);
+                    var rows = active.At(start + t, batch);
                     var state = states[t];
-                    GruStepKernels.Forward(inputGates[t], recurrent, previous, gates[t], recurrentN[t], state);
+                    if (rows < batch)
+                    {
+                        // Zeros, not leftovers: the next layer and the weight gradients read every row.
+                        state.narrow(0, rows, batch - rows).zero_();
+                        gates[t].narrow(0, rows, batch - rows).zero_();
+                        recurrentN[t].narrow(0, rows, batch - rows).zero_();
+                    }
+                    if (rows == 0)
+                    {
+                        previous = state.MoveToOuterDisposeScope();
+                        continue;
+                    }
+                    var last = previous?.narrow(0, 0, rows);
+                    var recurrent = last is null
+                        ? (biasHh is null ? zeros([rows, 3 * hidden], input.dtype, input.device) : biasHh.expand(rows, -1).contiguous())
+                        : biasHh is null ? last.matmul(recurrentT) : addmm(biasHh, last, recurrentT, 1, 1);
+                    GruStepKernels.Forward(inputGates[t].narrow(0, 0, rows), recurrent, last, gates[t].narrow(0, 0, rows),
+                        recurrentN[t].narrow(0, 0, rows), state.narrow(0, 0, rows));
                     previous = state.MoveToOuterDisposeScope();
                 }
             }
@@ -88,6 +118,7 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
         ctx.save_data("bias", biasIh is not null);
         ctx.save_data("length", length);
         ctx.save_data("chunkBytes", chunkBytes);
+        ctx.save_data("active", active);
         return output;
     }
 
@@ -97,6 +128,7 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
         Tensor Saved(int chunk, int which) => saved[2 + 4 * chunk + which];
         var (batch, length, hidden, inputSize) = (Saved(0, 0).shape[1], (long)ctx.get_data("length"), weightHh.shape[1], weightIh.shape[1]);
         var chunks = Chunks(length, batch, hidden, (long)ctx.get_data("chunkBytes"));
+        var active = (ActiveRows)ctx.get_data("active");
 
         var (dtype, device) = (weightIh.dtype, weightIh.device);
         var gradInput = empty([batch, length, inputSize], dtype, device);
@@ -118,10 +150,19 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
             for (var t = count - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
-                var gradHidden = gradRecurrent[t];
-                var previous = start + t > 0 ? previousStates[t] : null;
-                GruStepKernels.Backward(gradState, gradSteps[t], gates[t], recurrentN[t], previous, gradInputGates[t], gradHidden);
-                gradState.addmm_(gradHidden, weightHh, 1, 1);
+                var rows = active.At(start + t, batch);
+                if (rows < batch)
+                {
+                    gradInputGates[t].narrow(0, rows, batch - rows).zero_();
+                    gradRecurrent[t].narrow(0, rows, batch - rows).zero_();
+                }
+                if (rows == 0) continue;
+                var gradHidden = gradRecurrent[t].narrow(0, 0, rows);
+                var previous = start + t > 0 ? previousStates[t].narrow(0, 0, rows) : null;
+                var gradStateRows = gradState.narrow(0, 0, rows);
+                GruStepKernels.Backward(gradStateRows, gradSteps[t].narrow(0, 0, rows), gates[t].narrow(0, 0, rows),
+                    recurrentN[t].narrow(0, 0, rows), previous, gradInputGates[t].narrow(0, 0, rows), gradHidden);
+                gradStateRows.addmm_(gradHidden, weightHh, 1, 1);
             }
 
             var rowsGradInput = gradInputGates.view(count * batch, 3 * hidden);
@@ -133,8 +174,8 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
             gradInput.narrow(1, start, count).copy_(rowsGradInput.matmul(weightIh).view(count, batch, -1).transpose(0, 1));
         }
         return (bool)ctx.get_data("bias")
-            ? [gradInput, gradWeightIh, gradWeightHh, gradBiasIh, gradBiasHh, null]
-            : [gradInput, gradWeightIh, gradWeightHh, null];
+            ? [gradInput, gradWeightIh, gradWeightHh, gradBiasIh, gradBiasHh, null, null]
+            : [gradInput, gradWeightIh, gradWeightHh, null, null];
     }
 
     /// <summary>Steps <paramref name="start"/>.. of a batch-first [B, L, d] tensor as a contiguous [count, B, d] copy.</summary>

@@ -37,6 +37,33 @@ public class GruStackTests
         }
     }
 
+    [Theory]
+    [InlineData(false, 1, GruLayerFunction.ChunkBytes)]
+    [InlineData(true, 2, 3L * Batch * 3 * Hidden * sizeof(float))]     // two layers, chunks of three steps
+    [InlineData(false, 2, 1)]                                           // one step per chunk
+    public void Last_outputs_computed_only_while_rows_run_equal_libtorchs(bool bias, int layers, long chunkBytes)
+    {
+        manual_seed(9);
+        using var gru = nn.GRU(InputSize, Hidden, layers, bias: bias, batchFirst: true);
+        var input = randn(Batch, Length, InputSize).requires_grad_();
+        var upstream = randn(Batch, Hidden);
+        // Unsorted, with a tie, a full row and a one-item row.
+        using var lengths = tensor(new long[] { 3, Length, 1, 3, 5 });
+
+        var (plain, plainGrads) = Run(gru, input, upstream, x => GruStack.LastOutputs(gru, x, lengths, KernelChoice.Plain));
+        var (fused, fusedGrads) = Run(gru, input, upstream, x => GruStack.LastOutputs(gru, x, lengths, KernelChoice.Fused, chunkBytes));
+
+        Assert.Equal(new long[] { Batch, Hidden }, fused.shape);
+        Assert.True(fused.allclose(plain, rtol: 1e-5, atol: 1e-6), $"outputs differ by {(fused - plain).abs().max().item<float>()}");
+        foreach (var (name, expected) in plainGrads)
+        {
+            Assert.True(expected.abs().sum().item<float>() > 0, $"{name}: zero gradient");
+            Assert.True(fusedGrads[name].allclose(expected, rtol: 1e-4, atol: 1e-5), $"{name}: gradients differ by {(fusedGrads[name] - expected).abs().max().item<float>()}");
+        }
+        // Positions after a row's length get no gradient: the one-item row's input beyond its first step.
+        Assert.Equal(0f, fusedGrads["input"][2].narrow(0, 1, Length - 1).abs().sum().item<float>());
+    }
+
     [Fact]
     public void A_float64_input_takes_the_plain_path()
     {
