@@ -29,8 +29,8 @@ public static class GruStack
     /// <summary>
     /// The output at each sequence's last real position, <c>output[b, lengths[b] − 1]</c>, [B, H] (RecBole's
     /// <c>gather_indexes</c> after the GRU). A right-padded row's later steps cannot change it, so the fused path
-    /// sorts the rows by length and computes at each step only the rows still running: on ml-100k's training
-    /// sequences at L = 50, 22% of the positions are padding. The plain path runs every step of every row.
+    /// computes at each step only the rows still running (<c>RunUpToLengths</c>). The plain path runs every
+    /// step of every row.
     /// </summary>
     /// <param name="lengths">Real lengths [B] (int64), each in [1, L].</param>
     public static Tensor LastOutputs(GRU gru, Tensor input, Tensor lengths, KernelChoice kernels) =>
@@ -39,13 +39,28 @@ public static class GruStack
     internal static Tensor LastOutputs(GRU gru, Tensor input, Tensor lengths, KernelChoice kernels, long chunkBytes)
     {
         using var scope = NewDisposeScope();
+        return AtLengths(RunUpToLengths(gru, input, lengths, kernels, chunkBytes), lengths).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Every step's output up to each row's length, [B, L, H], for a model that reads nothing after a row's length
+    /// (its value and gradient there must not matter). The fused path sorts the rows by length, longest first, and
+    /// computes at each step only the rows still running, leaving zeros after each row's length: on ml-100k's
+    /// training sequences at L = 50, 22% of the positions are padding. The plain path runs every step of every row.
+    /// </summary>
+    /// <param name="lengths">Real lengths [B] (int64), each in [1, L].</param>
+    public static Tensor RunUpToLengths(GRU gru, Tensor input, Tensor lengths, KernelChoice kernels) =>
+        RunUpToLengths(gru, input, lengths, kernels, GruLayerFunction.ChunkBytes);
+
+    internal static Tensor RunUpToLengths(GRU gru, Tensor input, Tensor lengths, KernelChoice kernels, long chunkBytes)
+    {
+        using var scope = NewDisposeScope();
         var width = input.shape[1];
         var lengthValues = lengths.to(ScalarType.Int64).cpu().data<long>().ToArray();
         if (kernels == KernelChoice.Plain || !TensorMemory.FusedPathRuns(input) || lengthValues.Any(l => l < 1 || l > width))
-            return AtLengths(Run(gru, input, kernels, chunkBytes), lengths).MoveToOuterDisposeScope();
+            return Run(gru, input, kernels, chunkBytes).MoveToOuterDisposeScope();
 
         var order = lengths.argsort(descending: true);
-        var sortedLengths = lengths.index_select(0, order);
         Array.Sort(lengthValues, (a, b) => b.CompareTo(a));
         var activeRows = new long[width];
         for (long t = 0, running = lengthValues.Length; t < width; t++)
@@ -53,8 +68,8 @@ public static class GruStack
             while (running > 0 && lengthValues[running - 1] <= t) running--;
             activeRows[t] = running;
         }
-        var sortedOutput = AtLengths(Layers(gru, input.index_select(0, order), chunkBytes, activeRows), sortedLengths);
-        return sortedOutput.index_select(0, order.argsort()).MoveToOuterDisposeScope();
+        var sorted = Layers(gru, input.index_select(0, order), chunkBytes, activeRows);
+        return sorted.index_select(0, order.argsort()).MoveToOuterDisposeScope();
     }
 
     private static Tensor Layers(GRU gru, Tensor input, long chunkBytes, long[]? activeRows)

@@ -53,7 +53,8 @@ public sealed class Narm : ItemEmbeddingRecommender
         using var scope = NewDisposeScope();
         var itemSeq = batch.ItemSeq;
         var input = emb_dropout.call(EmbedItems(itemSeq));
-        var states = GruStack.Run(gru, input, Kernels);
+        // The mask below zeroes every position after the length, and v_t has no bias: those states never count.
+        var states = GruStack.RunUpToLengths(gru, input, batch.ItemSeqLen, Kernels);
         var global = GatherLast(states, batch.ItemSeqLen);
         var mask = itemSeq.gt(0).unsqueeze(2).to_type(states.dtype);
         var alpha = v_t.call(mask * sigmoid(a_1.call(states) + a_2.call(global).unsqueeze(1)));

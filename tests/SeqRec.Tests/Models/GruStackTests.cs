@@ -65,6 +65,26 @@ public class GruStackTests
     }
 
     [Fact]
+    public void Outputs_up_to_the_lengths_equal_libtorchs_there_and_are_zero_after()
+    {
+        manual_seed(13);
+        using var gru = nn.GRU(InputSize, Hidden, 2, bias: false, batchFirst: true);
+        using var input = randn(Batch, Length, InputSize);
+        var lengths = new long[] { 2, Length, 1, 4, 4 };
+        using var lengthTensor = tensor(lengths);
+
+        using var plain = GruStack.Run(gru, input, KernelChoice.Plain);
+        using var fused = GruStack.RunUpToLengths(gru, input, lengthTensor, KernelChoice.Fused, 3L * Batch * 3 * Hidden * sizeof(float));
+
+        for (var row = 0; row < Batch; row++)
+        {
+            var (real, after) = (lengths[row], Length - lengths[row]);
+            Assert.True(fused[row].narrow(0, 0, real).allclose(plain[row].narrow(0, 0, real), rtol: 1e-5, atol: 1e-6), $"row {row} differs");
+            if (after > 0) Assert.Equal(0f, fused[row].narrow(0, real, after).abs().sum().item<float>());
+        }
+    }
+
+    [Fact]
     public void A_float64_input_takes_the_plain_path()
     {
         using var gru = nn.GRU(InputSize, Hidden, 1, bias: false, batchFirst: true);
