@@ -29,7 +29,7 @@ public interface ITrainingObserver
 /// <param name="Resumed">The run continues from a resume state.</param>
 public sealed record TrainingStart(int FirstEpoch, int MaxEpochs, int BatchesPerEpoch, int TrainSamples, bool Resumed)
 {
-    /// <summary>Evaluations without improvement that stop training (<c>trainer.stopping_step</c>); 0 when unknown.</summary>
+    /// <summary><c>trainer.stopping_step</c>: training stops after more evaluations than this without improvement; 0 when unknown.</summary>
     public int StoppingStep { get; init; }
 
     /// <summary>Epochs between evaluations (<c>trainer.eval_step</c>); 0 when unknown.</summary>

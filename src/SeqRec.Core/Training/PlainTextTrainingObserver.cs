@@ -52,7 +52,8 @@ public sealed class PlainTextTrainingObserver(TextWriter writer) : ITrainingObse
         if (_start is not { StoppingStep: > 0, EvalStep: > 0 } start || _epochsTimed == 0) return null;
         var toLimit = start.MaxEpochs - epoch - 1;
         if (toLimit <= 0) return null;
-        var toStop = Math.Min(toLimit, (start.StoppingStep - state.Counter) * start.EvalStep);
+        // Training stops once more than stopping_step evaluations in a row brought nothing (RecBole's early_stopping).
+        var toStop = Math.Min(toLimit, (start.StoppingStep - state.Counter + 1) * start.EvalStep);
         var perEpoch = _epochSecondsSum / _epochsTimed;
         return string.Create(Invariant,
             $"  next: epoch {epoch + 1} of at most {start.MaxEpochs}; about {Duration(perEpoch)} per epoch: {Duration(toStop * perEpoch)} left if the next {toStop} epochs bring no improvement (early stop), {Duration(toLimit * perEpoch)} at most (epoch limit)");
