@@ -81,9 +81,14 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
             saved.AddRange([inputSteps, gates, recurrentN, states]);
             using (NewDisposeScope())
             {
-                var inputGates = inputSteps.view(count * batch, -1).matmul(inputT);
-                if (biasIh is not null) inputGates.add_(biasIh);
-                inputGates = inputGates.view(count, batch, 3 * hidden);
+                // With every row running, one GEMM over the chunk; otherwise one per step over its running rows.
+                Tensor? inputGates = null;
+                if (active.PerStep is null)
+                {
+                    inputGates = inputSteps.view(count * batch, -1).matmul(inputT);
+                    if (biasIh is not null) inputGates.add_(biasIh);
+                    inputGates = inputGates.view(count, batch, 3 * hidden);
+                }
                 for (long t = 0; t < count; t++)
                 {
                     using var step = NewDisposeScope();
@@ -105,7 +110,10 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
                     var recurrent = last is null
                         ? (biasHh is null ? zeros([rows, 3 * hidden], input.dtype, input.device) : biasHh.expand(rows, -1).contiguous())
                         : biasHh is null ? last.matmul(recurrentT) : addmm(biasHh, last, recurrentT, 1, 1);
-                    GruStepKernels.Forward(inputGates[t].narrow(0, 0, rows), recurrent, last, gates[t].narrow(0, 0, rows),
+                    var runningInput = inputSteps[t].narrow(0, 0, rows);
+                    var stepInputGates = inputGates is not null ? inputGates[t]
+                        : biasIh is null ? runningInput.matmul(inputT) : addmm(biasIh, runningInput, inputT, 1, 1);
+                    GruStepKernels.Forward(stepInputGates.narrow(0, 0, rows), recurrent, last, gates[t].narrow(0, 0, rows),
                         recurrentN[t].narrow(0, 0, rows), state.narrow(0, 0, rows));
                     previous = state.MoveToOuterDisposeScope();
                 }
@@ -167,11 +175,27 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
 
             var rowsGradInput = gradInputGates.view(count * batch, 3 * hidden);
             var rowsGradRecurrent = gradRecurrent.view(count * batch, 3 * hidden);
-            gradWeightIh.addmm_(rowsGradInput.t(), inputSteps.view(count * batch, -1), 1, 1);
-            gradWeightHh.addmm_(rowsGradRecurrent.t(), previousStates.view(count * batch, hidden), 1, 1);
             gradBiasIh.add_(rowsGradInput.sum(dim: 0));
             gradBiasHh.add_(rowsGradRecurrent.sum(dim: 0));
-            gradInput.narrow(1, start, count).copy_(rowsGradInput.matmul(weightIh).view(count, batch, -1).transpose(0, 1));
+            if (active.PerStep is null)
+            {
+                gradWeightIh.addmm_(rowsGradInput.t(), inputSteps.view(count * batch, -1), 1, 1);
+                gradWeightHh.addmm_(rowsGradRecurrent.t(), previousStates.view(count * batch, hidden), 1, 1);
+                gradInput.narrow(1, start, count).copy_(rowsGradInput.matmul(weightIh).view(count, batch, -1).transpose(0, 1));
+                continue;
+            }
+            var gradInputSteps = zeros([count, batch, inputSize], dtype, device);
+            for (var t = 0; t < count; t++)
+            {
+                using var step = NewDisposeScope();
+                var rows = active.At(start + t, batch);
+                if (rows == 0) continue;
+                var (stepGradInput, stepGradRecurrent) = (gradInputGates[t].narrow(0, 0, rows), gradRecurrent[t].narrow(0, 0, rows));
+                gradWeightIh.addmm_(stepGradInput.t(), inputSteps[t].narrow(0, 0, rows), 1, 1);
+                gradWeightHh.addmm_(stepGradRecurrent.t(), previousStates[t].narrow(0, 0, rows), 1, 1);
+                gradInputSteps[t].narrow(0, 0, rows).copy_(stepGradInput.matmul(weightIh));
+            }
+            gradInput.narrow(1, start, count).copy_(gradInputSteps.transpose(0, 1));
         }
         return (bool)ctx.get_data("bias")
             ? [gradInput, gradWeightIh, gradWeightHh, gradBiasIh, gradBiasHh, null, null]
