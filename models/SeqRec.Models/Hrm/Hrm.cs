@@ -46,17 +46,19 @@ public sealed class Hrm : ItemEmbeddingRecommender
     {
         using var scope = NewDisposeScope();
         var itemSeqLen = batch.ItemSeqLen;
-        var emb = EmbedItems(SequenceAlignment.LeftPadded(batch.ItemSeq, itemSeqLen));
-        var width = emb.shape[1];
+        var leftPadded = SequenceAlignment.LeftPadded(batch.ItemSeq, itemSeqLen);
+        var width = leftPadded.shape[1];
         var user = dropout.call(user_embedding.call(batch.Users));
         Tensor layer1;
         if (_layer1 == HrmPooling.Max)
         {
+            // Only the last high_order positions are pooled, so only they are looked up.
             var recent = Math.Min(_highOrder, width);
-            layer1 = emb.narrow(1, width - recent, recent).max(1).values;
+            layer1 = EmbedItems(leftPadded.narrow(1, width - recent, recent)).max(1).values;
         }
         else
         {
+            var emb = EmbedItems(leftPadded);
             itemSeqLen.clamp_max_(_highOrder);
             layer1 = emb.sum(1) / itemSeqLen.unsqueeze(1).to_type(emb.dtype);
         }
