@@ -94,13 +94,8 @@ internal sealed class GruLayerFunction : ScopedFunction<GruLayerFunction>
                     using var step = NewDisposeScope();
                     var rows = active.At(start + t, batch);
                     var state = states[t];
-                    if (rows < batch)
-                    {
-                        // Zeros, not leftovers: the next layer and the weight gradients read every row.
-                        state.narrow(0, rows, batch - rows).zero_();
-                        gates[t].narrow(0, rows, batch - rows).zero_();
-                        recurrentN[t].narrow(0, rows, batch - rows).zero_();
-                    }
+                    // The output after a row's length is zero; its gates are never read (backward narrows to the running rows).
+                    if (rows < batch) state.narrow(0, rows, batch - rows).zero_();
                     if (rows == 0)
                     {
                         previous = state.MoveToOuterDisposeScope();
