@@ -20,7 +20,7 @@ public sealed partial record CoreConfig
     [Param(Min = 1, Max = 1048576, Help = "Inner size of the transformer's feed-forward blocks (dnn_type trm).")]
     public int InnerSize { get; init; } = 256;
 
-    [Param(Min = 1, Max = 64, Help = "Transformer layers (dnn_type trm).")]
+    [Param(Min = 1, Max = 64, Help = "Transformer layers (dnn_type trm).", Alias = "num_layers")]
     public int NLayers { get; init; } = 2;
 
     [Param(Min = 1, Max = 1024, Help = "Attention heads (dnn_type trm); embedding_size must be divisible by it.")]
