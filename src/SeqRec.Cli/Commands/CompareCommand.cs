@@ -24,7 +24,7 @@ internal static class CompareCommand
         var baseline = new Option<string?>("--baseline") { Description = "The entry the others are tested against (default: the first)." };
         var test = new Option<string>("--test") { Description = "Paired test over seeds: t (Student's paired t-test) or wilcoxon (signed-rank, exact).", DefaultValueFactory = _ => "t" };
         var output = new Option<string?>("--out") { Description = "Output folder; give the same one again to continue (default runs/compare-<timestamp>)." };
-        var command = new Command("compare", "Train several models or configs over several seeds and compare their test metrics: mean ± std and a paired significance test against a baseline, as Markdown, LaTeX and CSV (like RecBole's run_recbole_group, with statistics).");
+        var command = new Command("compare", "Train several models or configs over several seeds and compare their test metrics: mean ± std and a paired significance test against a baseline, with parameters, seconds per epoch and peak memory, as Markdown, LaTeX and CSV (like RecBole's run_recbole_group, with statistics).");
         options.AddTo(command);
         foreach (var option in new Option[] { models, seeds, baseline, test, output }) command.Options.Add(option);
         command.SetAction((parse, cancellation) =>

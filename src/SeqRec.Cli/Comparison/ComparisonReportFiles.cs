@@ -19,7 +19,8 @@ internal sealed class ComparisonReportFiles(ComparisonPlan plan, string dataset,
         var summary = ComparisonSummary.Of(runs, labels, plan.Baseline, plan.Test);
         var markdown = ComparisonTables.Markdown(summary, runs, plan.Seeds, dataset, validMetric, commandLine, machineText);
         AtomicFile.WriteAllText(Path.Combine(plan.Folder, "compare.md"), markdown);
-        AtomicFile.WriteAllText(Path.Combine(plan.Folder, "compare.tex"), ComparisonTables.Latex(summary, plan.Seeds, dataset));
+        AtomicFile.WriteAllText(Path.Combine(plan.Folder, "compare.tex"),
+            ComparisonTables.Latex(summary, plan.Seeds, dataset) + "\n" + ComparisonTables.LatexCost(summary.Labels, runs, dataset, machineText));
         AtomicFile.WriteAllText(Path.Combine(plan.Folder, "runs.csv"), ComparisonTables.RunsCsv(runs, summary.Metrics));
         AtomicFile.WriteAllText(Path.Combine(plan.Folder, "summary.csv"), ComparisonTables.SummaryCsv(summary));
         AtomicFile.WriteAllText(Path.Combine(plan.Folder, "compare.json"), JsonSerializer.Serialize(new
@@ -30,7 +31,12 @@ internal sealed class ComparisonReportFiles(ComparisonPlan plan, string dataset,
             baseline = plan.Baseline,
             test = plan.Test == PairedTestKind.TTest ? "t" : "wilcoxon",
             seeds = plan.Seeds,
-            runs = runs.Select(r => new { label = r.Label, model = r.Model, seed = r.Seed, best_epoch = r.BestEpoch, epochs = r.Epochs, folder = r.Folder, test = r.Test.ToDictionary() }),
+            runs = runs.Select(r => new
+            {
+                label = r.Label, model = r.Model, seed = r.Seed, best_epoch = r.BestEpoch, epochs = r.Epochs, folder = r.Folder, test = r.Test.ToDictionary(),
+                trainable_parameters = r.Cost.TrainableParameters, median_epoch_seconds = r.Cost.MedianEpochSeconds,
+                training_seconds = r.Cost.TrainingSeconds, peak_rss_bytes = r.Cost.PeakRssBytes,
+            }),
             summary = summary.Rows.Select(r => new
             {
                 label = r.Label, metric = r.Metric, seeds = r.Seeds, mean = r.Mean, std = r.Std,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SeqRec.Benchmarks;
 using SeqRec.Configuration;
 using SeqRec.Data;
 using SeqRec.Modeling;
@@ -43,7 +44,7 @@ internal sealed class ComparisonRunner(ComparisonPlan plan, ModelRegistry models
             progress.WriteLine($"{head}: {(state == RunState.Resumable ? "resuming" : "training")} in {folder}{Eta(clock.Elapsed, trained, work.Count - index)}");
             var result = Train(config, folder, resume: state == RunState.Resumable, cancellation);
             trained++;
-            runs.Add(new ComparisonRun(entry.Label, config.Model.Id, seed, folder, result.BestEpoch, result.History.Count, [.. result.Test], Reused: false));
+            runs.Add(Read(entry, seed, folder, config.Model.Id) with { Reused = false });
             progress.WriteLine($"{head}: best epoch {result.BestEpoch} of {result.History.Count}; test {result.Test}");
             finished(runs);
         }
@@ -69,9 +70,23 @@ internal sealed class ComparisonRunner(ComparisonPlan plan, ModelRegistry models
 
     private TrainingResult Train(ResolvedConfig config, string folder, bool resume, CancellationToken cancellation)
     {
-        using var experiment = Experiment.Prepare(config, Dataset(config));
+        var dataset = Dataset(config);
+        StartMemoryPeak();
+        using var experiment = Experiment.Prepare(config, dataset);
         var run = RunDirectory.CreateAt(folder);
         return TrainingRun.Execute(run, experiment.CreateRunSetup(), new EpochLineObserver(progress), resume, cancellation);
+    }
+
+    /// <summary>
+    /// The runs share this process, whose high-water mark only rises: hand back what earlier runs freed and restart
+    /// the mark, so each run's results record its own peak (plus what the process still holds: datasets, runtime).
+    /// </summary>
+    private static void StartMemoryPeak()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        NativeHeap.Trim();
+        ProcessMemory.ResetPeak();
     }
 
     private static ComparisonRun Read(ComparisonEntry entry, long seed, string folder, string model)
@@ -82,14 +97,25 @@ internal sealed class ComparisonRunner(ComparisonPlan plan, ModelRegistry models
             using var json = JsonDocument.Parse(File.ReadAllText(path));
             var root = json.RootElement;
             var test = root.GetProperty("test").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetDouble())).ToList();
-            return new ComparisonRun(entry.Label, model, seed, folder, root.GetProperty("best_epoch").GetInt32(),
-                root.GetProperty("epochs").GetArrayLength(), test, Reused: true);
+            var epochs = root.GetProperty("epochs").EnumerateArray().ToList();
+            var cost = new RunCost(
+                OptionalInt64(root, "trainable_parameters"),
+                epochs.Count == 0 ? 0 : BenchPoint.Median([.. epochs.Select(e => e.GetProperty("train_seconds").GetDouble())]),
+                epochs.Sum(e => e.GetProperty("train_seconds").GetDouble() + (OptionalDouble(e, "valid_seconds") ?? 0)),
+                OptionalInt64(root, "peak_rss_bytes"));
+            return new ComparisonRun(entry.Label, model, seed, folder, root.GetProperty("best_epoch").GetInt32(), epochs.Count, test, cost, Reused: true);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new SeqRecException($"{path}: not a readable results file ({e.Message}); delete the run's folder to redo it");
         }
     }
+
+    private static long? OptionalInt64(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+
+    private static double? OptionalDouble(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private SequentialDataset Dataset(ResolvedConfig config)
     {

@@ -5,8 +5,8 @@ using SeqRec.Statistics;
 namespace SeqRec.Cli.Comparison;
 
 /// <summary>
-/// The reports of <c>seqrec compare</c>: a Markdown page, a LaTeX table for a paper (plain LaTeX, no package needed),
-/// and two CSV files (one row per run; one row per entry and metric with its test against the baseline).
+/// The reports of <c>seqrec compare</c>: a Markdown page, LaTeX tables of quality and cost for a paper (plain LaTeX, no
+/// package needed), and two CSV files (one row per run; one row per entry and metric with its test against the baseline).
 /// </summary>
 internal static class ComparisonTables
 {
@@ -66,10 +66,37 @@ internal static class ComparisonTables
             }
         }
 
-        text.Append("\n## Runs\n\n| model | seed | best epoch | epochs | folder |\n|---|---:|---:|---:|---|\n");
-        foreach (var run in runs) text.Append(Invariant, $"| {run.Label} | {run.Seed} | {run.BestEpoch} | {run.Epochs} | {run.Folder} |\n");
+        text.Append(Invariant, $"\n## Cost\n\n{CostCaption}\n\n");
+        text.Append("| model | parameters | s / epoch | epochs | training (min) | peak memory (GB) |\n|---|---:|---:|---:|---:|---:|\n");
+        foreach (var cost in CostRows(summary.Labels, runs))
+            text.Append(Invariant, $"| {cost.Label} | {cost.Parameters?.ToString("N0", Invariant) ?? "–"} | {cost.EpochSeconds:F2} | {cost.Epochs:F1} | {cost.TrainingSeconds / 60:F1} | {Gigabytes(cost.PeakRssBytes)} |\n");
+
+        text.Append("\n## Runs\n\n| model | seed | best epoch | epochs | s / epoch | peak memory (GB) | folder |\n|---|---:|---:|---:|---:|---:|---|\n");
+        foreach (var run in runs)
+            text.Append(Invariant, $"| {run.Label} | {run.Seed} | {run.BestEpoch} | {run.Epochs} | {run.Cost.MedianEpochSeconds:F2} | {Gigabytes(run.Cost.PeakRssBytes)} | {run.Folder} |\n");
         return text.ToString();
     }
+
+    private const string CostCaption =
+        "Per entry over its seeds: trainable parameters; the mean of each run's median training epoch (validation excluded); " +
+        "mean epochs trained; mean wall time of training and validation; the largest peak resident memory of the process. " +
+        "Runs after the first share one process, so their peak includes what it still holds (datasets, runtime).";
+
+    /// <summary>One entry's cost over its seeds.</summary>
+    public sealed record CostRow(string Label, long? Parameters, double EpochSeconds, double Epochs, double TrainingSeconds, long? PeakRssBytes);
+
+    public static IReadOnlyList<CostRow> CostRows(IReadOnlyList<string> labels, IReadOnlyList<ComparisonRun> runs) =>
+    [
+        .. labels.Select(label => runs.Where(r => r.Label == label).ToList()).Where(own => own.Count > 0).Select(own => new CostRow(
+            own[0].Label,
+            own.Select(r => r.Cost.TrainableParameters).FirstOrDefault(p => p is not null),
+            own.Average(r => r.Cost.MedianEpochSeconds),
+            own.Average(r => (double)r.Epochs),
+            own.Average(r => r.Cost.TrainingSeconds),
+            own.Max(r => r.Cost.PeakRssBytes))),
+    ];
+
+    private static string Gigabytes(long? bytes, string missing = "–") => bytes is { } b ? (b / 1e9).ToString("F2", Invariant) : missing;
 
     /// <summary>
     /// A <c>table</c> float holding a <c>tabular</c> of mean ± std per metric, best means in bold and significance as
@@ -102,14 +129,30 @@ internal static class ComparisonTables
         return text.ToString();
     }
 
+    /// <summary>A second plain-LaTeX table: each entry's parameters, seconds per epoch, epochs and peak memory.</summary>
+    public static string LatexCost(IReadOnlyList<string> labels, IReadOnlyList<ComparisonRun> runs, string dataset, string machine)
+    {
+        var text = new StringBuilder();
+        text.Append("\\begin{table}[t]\n\\centering\n");
+        text.Append(Invariant, $"\\caption{{Cost on {Escape(dataset)} ({Escape(machine)}): trainable parameters, median seconds per training epoch, ");
+        text.Append("epochs trained and peak resident memory, over the same runs.}\n");
+        text.Append("\\label{tab:seqrec-cost}\n\\begin{tabular}{lrrrr}\n\\hline\n");
+        text.Append("Model & Parameters & s/epoch & Epochs & Memory (GB) \\\\\n\\hline\n");
+        foreach (var cost in CostRows(labels, runs))
+            text.Append(Invariant, $"{Escape(cost.Label)} & {cost.Parameters?.ToString("N0", Invariant) ?? "--"} & {cost.EpochSeconds:F2} & {cost.Epochs:F1} & {Gigabytes(cost.PeakRssBytes, missing: "--")} \\\\\n");
+        text.Append("\\hline\n\\end{tabular}\n\\end{table}\n");
+        return text.ToString();
+    }
+
     public static string RunsCsv(IReadOnlyList<ComparisonRun> runs, IReadOnlyList<string> metrics)
     {
-        var text = new StringBuilder("label,model,seed,best_epoch,epochs,folder");
+        var text = new StringBuilder("label,model,seed,best_epoch,epochs,folder,trainable_parameters,median_epoch_seconds,training_seconds,peak_rss_bytes");
         foreach (var metric in metrics) text.Append(',').Append(metric);
         text.Append('\n');
         foreach (var run in runs)
         {
-            text.Append(Invariant, $"{Csv(run.Label)},{Csv(run.Model)},{run.Seed},{run.BestEpoch},{run.Epochs},{Csv(run.Folder)}");
+            text.Append(Invariant, $"{Csv(run.Label)},{Csv(run.Model)},{run.Seed},{run.BestEpoch},{run.Epochs},{Csv(run.Folder)},");
+            text.Append(Invariant, $"{run.Cost.TrainableParameters},{Math.Round(run.Cost.MedianEpochSeconds, 3).ToString("R", Invariant)},{Math.Round(run.Cost.TrainingSeconds, 3).ToString("R", Invariant)},{run.Cost.PeakRssBytes}");
             foreach (var metric in metrics)
                 text.Append(',').Append(run.Test.FirstOrDefault(m => m.Key == metric) is { Key: not null } m ? m.Value.ToString("R", Invariant) : "");
             text.Append('\n');

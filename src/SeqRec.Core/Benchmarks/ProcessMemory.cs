@@ -11,6 +11,19 @@ public static class ProcessMemory
     /// <summary>Peak resident set (VmHWM), bytes: since the process started or since the last <see cref="ResetPeak"/>.</summary>
     public static long PeakResident() => Read("VmHWM:");
 
+    /// <summary><see cref="PeakResident"/>, or null where /proc/self/status does not exist (not Linux).</summary>
+    public static long? TryPeakResident()
+    {
+        try
+        {
+            return PeakResident();
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Restarts the peak at the current resident set (writing 5 to /proc/self/clear_refs, Linux 4.0 and later), so a
     /// later phase's own high-water mark can be read. False when the kernel refuses.

@@ -25,6 +25,9 @@ public abstract class SequentialRecommender : nn.Module
 
     public ModelContext Context { get; }
 
+    /// <summary>Elements of the parameters that training updates (what RecBole logs as trainable parameters).</summary>
+    public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
     /// <summary>What this model's batches must carry besides sequences, lengths and targets.</summary>
     public virtual BatchNeeds Needs => BatchNeeds.None;
 

@@ -78,7 +78,7 @@ public sealed class Experiment : IDisposable
     {
         var (users, items) = (Dataset.NUsers - 1, Dataset.NItems - 1);
         var density = users > 0 && items > 0 ? (double)Dataset.InteractionCount / ((double)users * items) : 0;
-        var parameters = Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        var parameters = Model.TrainableParameterCount;
         return
         [
             string.Create(CultureInfo.InvariantCulture,

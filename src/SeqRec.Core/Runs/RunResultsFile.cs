@@ -5,8 +5,9 @@ using SeqRec.Training;
 namespace SeqRec.Runs;
 
 /// <summary>
-/// Writes <c>results.json</c>: the model and dataset, the best epoch, the best valid metrics, the test metrics and
-/// one entry per epoch (loss, valid metric, seconds). Written atomically.
+/// Writes <c>results.json</c>: the model and dataset, its trainable parameters, the best epoch, the best valid
+/// metrics, the test metrics, the run's peak resident memory and one entry per epoch (loss, valid metric, seconds,
+/// memory). Written atomically.
 /// </summary>
 public static class RunResultsFile
 {
@@ -18,19 +19,21 @@ public static class RunResultsFile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static void Write(string path, string model, string dataset, TrainingResult result) =>
-        AtomicFile.WriteAllText(path, Serialize(model, dataset, result));
+    public static void Write(string path, string model, string dataset, long trainableParameters, TrainingResult result) =>
+        AtomicFile.WriteAllText(path, Serialize(model, dataset, trainableParameters, result));
 
-    public static string Serialize(string model, string dataset, TrainingResult result) =>
+    public static string Serialize(string model, string dataset, long trainableParameters, TrainingResult result) =>
         JsonSerializer.Serialize(new ResultsJson
         {
             Model = model,
             Dataset = dataset,
+            TrainableParameters = trainableParameters,
             ValidMetric = result.ValidMetricKey,
             BestEpoch = result.BestEpoch,
             StoppedEarly = result.StoppedEarly,
             BestValid = result.BestValid.ToDictionary(),
             Test = result.Test.ToDictionary(),
+            PeakRssBytes = result.History.Max(e => e.PeakResidentBytes),
             Epochs = [.. result.History.Select(e => new EpochJson
             {
                 Epoch = e.Epoch,
@@ -42,6 +45,7 @@ public static class RunResultsFile
                 ValidScore = e.ValidScore,
                 ValidSeconds = e.ValidSeconds is { } s ? Math.Round(s, 3) : null,
                 Improved = e.Improved,
+                PeakRssBytes = e.PeakResidentBytes,
             })],
         }, JsonOptions) + "\n";
 
@@ -49,11 +53,16 @@ public static class RunResultsFile
     {
         public string Model { get; set; } = "";
         public string Dataset { get; set; } = "";
+        public long TrainableParameters { get; set; }
         public string ValidMetric { get; set; } = "";
         public int BestEpoch { get; set; }
         public bool StoppedEarly { get; set; }
         public Dictionary<string, double> BestValid { get; set; } = [];
         public Dictionary<string, double> Test { get; set; } = [];
+
+        /// <summary>Largest resident-set high-water mark over the epochs, bytes; null where it is not measured.</summary>
+        public long? PeakRssBytes { get; set; }
+
         public List<EpochJson> Epochs { get; set; } = [];
     }
 
@@ -71,5 +80,6 @@ public static class RunResultsFile
         public double? ValidScore { get; set; }
         public double? ValidSeconds { get; set; }
         public bool Improved { get; set; }
+        public long? PeakRssBytes { get; set; }
     }
 }

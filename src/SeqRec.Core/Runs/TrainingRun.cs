@@ -68,7 +68,7 @@ public static class TrainingRun
         try
         {
             var result = trainer.Fit(setup.Data, outputs, resume, cancellation);
-            RunResultsFile.Write(run.ResultsPath, setup.Model, setup.Dataset, result);
+            RunResultsFile.Write(run.ResultsPath, setup.Model, setup.Dataset, setup.Recommender.TrainableParameterCount, result);
             return result;
         }
         catch (OperationCanceledException)

@@ -29,4 +29,10 @@ public sealed record EpochRecord(
 
     /// <summary>Sums over the batches of each named loss term, for models whose loss has several; otherwise null.</summary>
     public IReadOnlyDictionary<string, double>? LossParts { get; init; }
+
+    /// <summary>
+    /// The process's resident-set high-water mark when the epoch and its validation ended, bytes (Linux; null
+    /// elsewhere). A run's peak memory is the largest over its epochs, resumed ones included.
+    /// </summary>
+    public long? PeakResidentBytes { get; init; }
 }

@@ -115,6 +115,7 @@ public static class ResumeStateFile
         public Dictionary<string, double>? ValidMetrics { get; set; }
         public double? ValidSeconds { get; set; }
         public bool Improved { get; set; }
+        public long? PeakResidentBytes { get; set; }
 
         public static EpochJson From(EpochRecord r) => new()
         {
@@ -129,6 +130,7 @@ public static class ResumeStateFile
             ValidMetrics = r.ValidMetrics?.ToDictionary(),
             ValidSeconds = r.ValidSeconds,
             Improved = r.Improved,
+            PeakResidentBytes = r.PeakResidentBytes,
         };
 
         public EpochRecord ToRecord() => new(
@@ -136,6 +138,7 @@ public static class ResumeStateFile
             ValidMetrics is null ? null : new MetricValues(ValidMetrics), ValidSeconds, Improved)
         {
             LossParts = LossParts,
+            PeakResidentBytes = PeakResidentBytes,
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SeqRec.Benchmarks;
 using SeqRec.Configuration;
 using SeqRec.Data;
 using SeqRec.Evaluation;
@@ -86,6 +87,7 @@ public sealed class Trainer
                 _observer.Evaluated(new EvaluationReport("valid", epoch, valid, seconds, _evaluator.ValidMetricKey, stopping));
             }
 
+            record = record with { PeakResidentBytes = ProcessMemory.TryPeakResident() };
             state = state with { CompletedEpoch = epoch, History = [.. state.History, record] };
             if (outputs.ResumeStatePath is { } resumePath) ResumeStateFile.Save(resumePath, state, _model, optimizer);
         }

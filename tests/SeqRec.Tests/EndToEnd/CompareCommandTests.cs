@@ -38,10 +38,11 @@ public sealed class CompareCommandTests : IDisposable
         Assert.True(code == 0, text + error);
 
         var runs = File.ReadAllLines(Path.Combine(output, "runs.csv"));
-        Assert.Equal("label,model,seed,best_epoch,epochs,folder,recall@10,mrr@10,itemcoverage@10", runs[0]);
+        Assert.Equal("label,model,seed,best_epoch,epochs,folder,trainable_parameters,median_epoch_seconds,training_seconds,peak_rss_bytes,recall@10,mrr@10,itemcoverage@10", runs[0]);
         Assert.Equal(["stamp,stamp,2020", "stamp,stamp,2021", "small_gru,gru4rec,2020", "small_gru,gru4rec,2021"],
             runs.Skip(1).Select(line => string.Join(',', line.Split(',').Take(3))));
         foreach (var line in runs.Skip(1)) Assert.True(File.Exists(Path.Combine(line.Split(',')[5], "best.ckpt")), line);
+        CheckCosts(runs.Skip(1).Select(line => line.Split(',')).ToList());
 
         var summary = File.ReadAllLines(Path.Combine(output, "summary.csv"));
         Assert.Equal(1 + 2 * 3, summary.Length);
@@ -52,7 +53,12 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Contains("| model | seeds | Recall@10 | MRR@10 | ItemCoverage@10 |", markdown);
         Assert.Matches(@"\| stamp \(baseline\) \| 2 \| (\*\*)?\d\.\d{4} ± \d\.\d{4}", markdown);
         Assert.Contains("## Against stamp", markdown);
-        CheckLatex(File.ReadAllText(Path.Combine(output, "compare.tex")), columns: 3, rows: 2, escapedLabel: @"small\_gru");
+        Assert.Contains("| model | parameters | s / epoch | epochs | training (min) | peak memory (GB) |", markdown);
+        Assert.Matches(@"\| small_gru \| [\d,]+ \| \d+\.\d\d \| 2\.0 \| \d+\.\d \| \d+\.\d\d \|", markdown);
+        var tables = File.ReadAllText(Path.Combine(output, "compare.tex")).Split(@"\end{table}", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, tables.Length);
+        CheckLatex(tables[0] + @"\end{table}", columns: 3, rows: 2, escapedLabel: @"small\_gru");
+        CheckLatex(tables[1] + @"\end{table}", columns: 4, rows: 2, escapedLabel: @"small\_gru");
         using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "compare.json"))))
             Assert.Equal(4, json.RootElement.GetProperty("runs").GetArrayLength());
 
@@ -110,6 +116,23 @@ public sealed class CompareCommandTests : IDisposable
         var (code, _, error) = Run(["compare", "--models", "stamp", .. _settings, option, value, "--out", Path.Combine(_folder.Path, "x")]);
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
+    }
+
+    /// <summary>
+    /// The cost columns of runs.csv: the parameter count the run's log states, the same for every seed of an entry
+    /// and different between the two models; positive seconds and memory.
+    /// </summary>
+    private static void CheckCosts(List<string[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            var logged = Regex.Match(File.ReadAllText(Path.Combine(row[5], "run.log")), @"([\d,]+) trainable parameters").Groups[1].Value.Replace(",", "");
+            Assert.Equal(logged, row[6]);
+            Assert.True(double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(',', row));
+            Assert.True(double.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture) >= double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture), string.Join(',', row));
+            Assert.True(long.Parse(row[9], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(',', row));
+        }
+        Assert.Equal(2, rows.Select(r => r[6]).Distinct().Count());
     }
 
     private static string Test(string run)

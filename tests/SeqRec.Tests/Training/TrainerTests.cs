@@ -35,11 +35,13 @@ public class TrainerTests
             Assert.Equal(epoch.Loss, epoch.LossParts["main"] + epoch.LossParts["reg"], 4);
         });
 
-        // A resumed run keeps the earlier epochs' parts (they travel in the resume state).
+        // A resumed run keeps the earlier epochs' parts and memory peaks (they travel in the resume state).
         var resumed = new Trainer(model, new TrainerConfig { Epochs = 3 }, TrainingHarness.Evaluator())
             .Fit(TrainingHarness.Data(data, batchSize: 16, seed: 1), harness.Outputs(), resume: true);
         Assert.Equal(result.History[1].LossParts, resumed.History[1].LossParts);
         Assert.Equal(3, resumed.History.Count);
+        Assert.All(resumed.History, epoch => Assert.True(epoch.PeakResidentBytes > 0));
+        Assert.Equal(result.History.Select(e => e.PeakResidentBytes), resumed.History.Take(2).Select(e => e.PeakResidentBytes));
     }
 
     [Fact]

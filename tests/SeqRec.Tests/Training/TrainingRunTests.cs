@@ -48,6 +48,10 @@ public class TrainingRunTests(ITestOutputHelper output)
         Assert.Equal(result.BestValid["hit@10"], root.GetProperty("best_valid").GetProperty("hit@10").GetDouble());
         Assert.Equal(3, root.GetProperty("epochs").GetArrayLength());
         Assert.Equal(result.History[1].Loss, root.GetProperty("epochs")[1].GetProperty("loss").GetDouble());
+        Assert.Equal(model.TrainableParameterCount, root.GetProperty("trainable_parameters").GetInt64());
+        var epochPeaks = root.GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("peak_rss_bytes").GetInt64()).ToList();
+        Assert.All(epochPeaks, peak => Assert.True(peak > 0));
+        Assert.Equal(epochPeaks.Max(), root.GetProperty("peak_rss_bytes").GetInt64());
 
         var header = ModelCheckpoint.ReadHeader(run.BestCheckpointPath);
         Assert.Equal(new CheckpointInfo("meanpool", "synthetic", ConfigToml, $"SeqRec.Tests {typeof(MeanPoolModel).Assembly.GetName().Version}"), header.Info);
