@@ -38,8 +38,9 @@ internal static class ParityCommand
             var console = ConsoleFor.Output(parse);
             console.Write(Table(results));
             var counts = results.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
+            var unregistered = results.Where(r => r.Status == ParityStatus.NotRegistered).Select(r => r.Model).Distinct().ToList();
             console.WriteLine($"{counts.GetValueOrDefault(ParityStatus.Passed)} passed, {counts.GetValueOrDefault(ParityStatus.Failed)} failed, " +
-                $"{counts.GetValueOrDefault(ParityStatus.NotRegistered)} not registered here (models: {string.Join(", ", results.Where(r => r.Status == ParityStatus.NotRegistered).Select(r => r.Model).Distinct())})");
+                $"{counts.GetValueOrDefault(ParityStatus.NotRegistered)} not registered here{(unregistered.Count > 0 ? $" (models: {string.Join(", ", unregistered)})" : "")}");
             foreach (var failed in results.Where(r => r.Status == ParityStatus.Failed))
             {
                 if (failed.Error is not null) parse.InvocationConfiguration.Error.WriteLine($"{failed.Fixture}: {failed.Error}");
