@@ -95,6 +95,33 @@ public sealed class ModelContractTests : IDisposable
         Assert.False(SameInitialWeights(modelId, lossType, 11, 12), $"seeds 11 and 12 build the same model: {first}, {other}");
     }
 
+    [Theory]
+    [MemberData(nameof(ModelsAndLosses))]
+    public void A_batch_of_one_trains_and_scores_with_a_one_item_and_a_full_history(string modelId, string lossType)
+    {
+        foreach (var length in new[] { 1, Length })
+        {
+            using var model = Create(modelId, seed: 2, lossType);
+            model.train();
+            using (var batch = TinyModels.Batch(NItems, Length, [length]))
+            {
+                model.Needs.TrainingTransform?.Apply(batch, new BatchOrigin(Seed: 5, Epoch: 0, BatchIndex: 0));
+                using var loss = model.CalculateLoss(batch).Total;
+                loss.backward();
+                Assert.True(float.IsFinite(loss.item<float>()), $"length {length}: loss {loss.item<float>()}");
+                Assert.All(model.parameters().Where(p => p.grad is not null), p => Assert.True(p.grad!.isfinite().all().item<bool>(), $"length {length}: a gradient is not finite"));
+            }
+
+            model.eval();
+            using var evaluation = TinyModels.Batch(NItems, Length, [length]);
+            model.Needs.EvaluationTransform?.Apply(evaluation, new BatchOrigin(Seed: 5, Epoch: -1, BatchIndex: 0));
+            using var noGrad = no_grad();
+            using var scores = model.FullSortScores(evaluation);
+            Assert.Equal([1, NItems], scores.shape);
+            Assert.True(scores.isfinite().all().item<bool>(), $"length {length}: scores are not finite");
+        }
+    }
+
     private static bool SameInitialWeights(string modelId, string lossType, long seed, long otherSeed)
     {
         using var model = Create(modelId, seed, lossType);
