@@ -49,8 +49,7 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console, bool interac
     public void TrainingFinished(TrainingResult result)
     {
         ClearBar();
-        var ending = result.StoppedEarly ? "stopped early" : "reached the epoch limit";
-        console.WriteLine($"finished: {ending} after {result.History.Count} epochs; best epoch {result.BestEpoch} by {result.ValidMetricKey}");
+        console.WriteLine(result.Outcome());
         console.Write(MetricsGrid(result.BestValid, result.Test));
     }
 

@@ -33,7 +33,7 @@ public static class RunResultsFile
             StoppedEarly = result.StoppedEarly,
             BestValid = result.BestValid.ToDictionary(),
             Test = result.Test.ToDictionary(),
-            PeakRssBytes = result.History.Max(e => e.PeakResidentBytes),
+            PeakRssBytes = result.PeakResidentBytes,
             Epochs = [.. result.History.Select(e => new EpochJson
             {
                 Epoch = e.Epoch,

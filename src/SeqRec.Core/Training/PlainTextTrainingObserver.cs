@@ -71,8 +71,7 @@ public sealed class PlainTextTrainingObserver(TextWriter writer) : ITrainingObse
 
     public void TrainingFinished(TrainingResult result)
     {
-        var ending = result.StoppedEarly ? "stopped early" : "reached the epoch limit";
-        WriteLine($"finished: {ending} after {result.History.Count} epochs; best epoch {result.BestEpoch} by {result.ValidMetricKey}");
+        WriteLine(result.Outcome());
         var columns = new List<(string, MetricValues)>();
         if (result.BestValid.Count > 0) columns.Add(("valid", result.BestValid));
         if (result.Test.Count > 0) columns.Add(("test", result.Test));

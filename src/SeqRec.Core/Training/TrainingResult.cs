@@ -1,3 +1,4 @@
+using System.Globalization;
 using SeqRec.Evaluation;
 
 namespace SeqRec.Training;
@@ -15,4 +16,16 @@ public sealed record TrainingResult(
     MetricValues Test,
     IReadOnlyList<EpochRecord> History,
     bool StoppedEarly,
-    string ValidMetricKey);
+    string ValidMetricKey)
+{
+    /// <summary>The process's largest resident-set high-water mark over the epochs, bytes; null where not measured.</summary>
+    public long? PeakResidentBytes => History.Max(e => e.PeakResidentBytes);
+
+    /// <summary>The run's closing line: how training ended, its best epoch and, where measured, its peak memory.</summary>
+    public string Outcome()
+    {
+        var ending = StoppedEarly ? "stopped early" : "reached the epoch limit";
+        var peak = PeakResidentBytes is { } bytes ? string.Create(CultureInfo.InvariantCulture, $"; peak memory {bytes / 1e9:F2} GB") : "";
+        return $"finished: {ending} after {History.Count} epochs; best epoch {BestEpoch} by {ValidMetricKey}{peak}";
+    }
+}

@@ -37,6 +37,7 @@ public class TrainingRunTests(ITestOutputHelper output)
         Assert.Contains("epoch 2 training", log);
         Assert.Contains("epoch 2 valid", log);
         Assert.Contains("test (best epoch", log);
+        Assert.Matches(@"finished: reached the epoch limit after 3 epochs; best epoch \d by mrr@10; peak memory \d+\.\d\d GB", log);
         Assert.Matches(@"mrr@10\s+\d\.\d{4}\s+\d\.\d{4}", log);
         Assert.Contains("epoch 0 training", console.ToString());
 
