@@ -3,6 +3,7 @@ using System.Globalization;
 using SeqRec.Benchmarks;
 using SeqRec.Cli.Comparison;
 using SeqRec.Configuration;
+using SeqRec.Modeling;
 using SeqRec.Runs;
 using SeqRec.Statistics;
 using Spectre.Console;
@@ -35,9 +36,11 @@ internal static class CompareCommand
             var entries = parse.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ComparisonEntry.Parse).ToList();
             var folder = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("runs", "compare-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
             if (entries.Count == 0) throw new SeqRecException("--models: name at least one model or config file");
+            // Every entry's configuration is checked now, not when its turn comes after hours of the others' training.
+            var resolved = entries.Select(entry => Resolve(shared, entry, host.Registry)).ToList();
             // The first entry's settings give the seeds' start, the dataset and the metrics the reports describe.
-            var first = ConfigResolver.Resolve(ComparisonPlan.EntryRequest(shared, entries[0]), host.Registry);
-            foreach (var warning in first.Warnings) parse.InvocationConfiguration.Error.WriteLine(warning);
+            var first = resolved[0];
+            foreach (var warning in resolved.SelectMany(c => c.Warnings).Distinct()) parse.InvocationConfiguration.Error.WriteLine(warning);
             var plan = new ComparisonPlan(entries, Seeds(parse.GetValue(seeds)!, first.Trainer.Seed), parse.GetValue(baseline) ?? entries[0].Label,
                 TestKind(parse.GetValue(test)!), shared, folder).Validate();
 
@@ -89,6 +92,22 @@ internal static class CompareCommand
         "wilcoxon" => PairedTestKind.Wilcoxon,
         _ => throw new SeqRecException($"--test: '{text}' is not a known test (expected t or wilcoxon)"),
     };
+
+    private static ResolvedConfig Resolve(ConfigRequest shared, ComparisonEntry entry, ModelRegistry registry)
+    {
+        if (entry.Model is { } id && entry.File is null)
+        {
+            try
+            {
+                registry.Get(id);
+            }
+            catch (SeqRecException e)
+            {
+                throw new SeqRecException($"--models: {e.Message}", e);
+            }
+        }
+        return ConfigResolver.Resolve(ComparisonPlan.EntryRequest(shared, entry), registry);
+    }
 
     private static string Quote(string token) => token.Length > 0 && token.All(c => char.IsLetterOrDigit(c) || "-_.,/=:@+".Contains(c)) ? token : $"'{token.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

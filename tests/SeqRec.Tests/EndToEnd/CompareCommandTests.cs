@@ -135,6 +135,24 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(2, rows.Select(r => r[6]).Distinct().Count());
     }
 
+    [Fact]
+    public void A_bad_later_entry_is_refused_before_any_run_trains()
+    {
+        var broken = _folder.File("wide_gru.toml", "model = \"gru4rec\"\n[gru4rec]\nhidden_size = -4\n");
+        var output = Path.Combine(_folder.Path, "cmp");
+
+        var (code, _, error) = Run(["compare", "--models", $"stamp,{broken}", .. _settings, "--out", output]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("hidden_size", error);
+        Assert.False(Directory.Exists(Path.Combine(output, "stamp")), "stamp trained before the broken entry was refused");
+
+        (code, _, error) = Run(["compare", "--models", "stamp,gru4rex", .. _settings, "--out", output]);
+        Assert.Equal(2, code);
+        Assert.Contains("--models: unknown model 'gru4rex'; did you mean 'gru4rec'?", error);
+        Assert.False(Directory.Exists(Path.Combine(output, "stamp")), "stamp trained before the unknown model was refused");
+    }
+
     private static string Test(string run)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
