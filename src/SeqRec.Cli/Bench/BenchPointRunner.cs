@@ -41,8 +41,11 @@ internal static class BenchPointRunner
         }
         else
         {
-            var run = RunDirectory.Create(Path.Combine(workFolder, "runs"), config.Model.Id, experiment.Dataset.Name, DateTime.Now);
-            result = TrainingRun.Execute(run, experiment.CreateRunSetup(), new SeqRec.Training.PlainTextTrainingObserver(log));
+            var setup = experiment.CreateRunSetup();
+            var (run, resume) = full
+                ? FullRunFolder(Path.Combine(workFolder, "runs", $"{config.Model.Id}-L{maxLength}"), setup.ConfigToml, log)
+                : (RunDirectory.Create(Path.Combine(workFolder, "runs"), config.Model.Id, experiment.Dataset.Name, DateTime.Now), false);
+            result = TrainingRun.Execute(run, setup, new SeqRec.Training.PlainTextTrainingObserver(log), resume);
             measured = result.History.Skip(1).Select(e => e.TrainSeconds).ToList();
             if (measured.Count == 0) measured = result.History.Select(e => e.TrainSeconds).ToList();
         }
@@ -77,13 +80,31 @@ internal static class BenchPointRunner
             EvalRunSeconds = evalRuns,
             LatencyMsBatch1 = LatencyPerUser(experiment, 1),
             LatencyMsBatch256 = LatencyPerUser(experiment, 256),
-            PeakRssBytes = Math.Max(trainingPeak, ProcessMemory.PeakResident()),
+            PeakRssBytes = Math.Max(Math.Max(trainingPeak, ProcessMemory.PeakResident()), result?.PeakResidentBytes ?? 0),
             TrainingPeakRssBytes = trainingPeak,
             EvalPeakRssBytes = evalPeak,
             TestMetrics = full && result is not null ? result.Test.ToDictionary(k => k.Key, k => k.Value) : new Dictionary<string, double>(),
             BestEpoch = full ? result?.BestEpoch : null,
             TorchThreads = torch.get_num_threads(),
         };
+    }
+
+    /// <summary>
+    /// A full point trains in a folder of its own name, so a benchmark stopped during a long training continues it:
+    /// the run is resumed when its folder holds a resume state made with the same configuration, and started afresh
+    /// otherwise (a stale folder is cleared first).
+    /// </summary>
+    private static (RunDirectory Run, bool Resume) FullRunFolder(string path, string configToml, TextWriter log)
+    {
+        var existing = RunDirectory.CreateAt(path);
+        if (File.Exists(existing.ResumeStatePath) && File.Exists(existing.ConfigPath)
+            && string.Equals(File.ReadAllText(existing.ConfigPath), configToml, StringComparison.Ordinal))
+        {
+            log.WriteLine($"resuming the training in {existing.Path}");
+            return (existing, true);
+        }
+        Directory.Delete(existing.Path, recursive: true);
+        return (RunDirectory.CreateAt(path), false);
     }
 
     /// <summary>Median milliseconds per user to score every item, for one batch of up to <paramref name="batchSize"/> test users.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SeqRec.Benchmarks;
+using SeqRec.Runs;
 
 namespace SeqRec.Cli.Bench;
 
@@ -21,7 +22,8 @@ internal sealed record CompareRequest(
 
 /// <summary>
 /// Runs every (model, length) point of a comparison in its own <c>seqrec bench point</c> process, so each peak
-/// memory figure belongs to one point only, then writes results.json, report.md and the plots.
+/// memory figure belongs to one point only, then writes results.json, report.md and the plots. Run again into the
+/// same folder, it reads back the points already measured there and continues a full point's interrupted training.
 /// </summary>
 internal sealed class CompareRunner(CompareRequest request, TextWriter log)
 {
@@ -36,9 +38,19 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
             foreach (var model in request.Models)
             {
                 index++;
-                log.WriteLine($"[{index}/{total}] {model} L={length} ...");
                 var watch = Stopwatch.StartNew();
-                var point = RunPoint(model, length);
+                var output = Path.Combine(request.OutputFolder, $"point-{model}-L{length}.json");
+                var arguments = PointArguments(model, length, output).ToList();
+                var key = PointKey(arguments);
+                if (FinishedEarlier(output, key) is { } earlier)
+                {
+                    points.Add(earlier);
+                    log.WriteLine($"[{index}/{total}] {model} L={length}: finished earlier ({output})");
+                    continue;
+                }
+                log.WriteLine($"[{index}/{total}] {model} L={length} ...");
+                AtomicFile.WriteAllText(KeyPath(output), key);
+                var point = RunPoint(model, length, output, arguments);
                 points.Add(point);
                 log.WriteLine(point.Error is null
                     ? string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] {model} L={length}: {point.TrainSecondsPerEpoch:F2} s/epoch, peak {point.PeakRssBytes / 1e9:F2} GB (training {point.TrainingPeakRssBytes / 1e9:F2} GB), eval {point.EvalSeconds:F3} s, {point.EvalPeakRssBytes / 1e9:F2} GB ({watch.Elapsed.TotalSeconds:F0} s)")
@@ -48,11 +60,49 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
         return points;
     }
 
-    private BenchPoint RunPoint(string model, int length)
+    /// <summary>
+    /// A point measured by an earlier invocation into the same folder with the same arguments and config files, read
+    /// back; null when there is none. A point measured with other settings is refused rather than mixed in.
+    /// </summary>
+    private static BenchPoint? FinishedEarlier(string output, string key)
     {
-        var output = Path.Combine(request.OutputFolder, $"point-{model}-L{length}.json");
+        if (!File.Exists(output)) return null;
+        var keyPath = KeyPath(output);
+        if (!File.Exists(keyPath) || !string.Equals(File.ReadAllText(keyPath), key, StringComparison.Ordinal))
+            throw new SeqRecException($"{output}: this point was measured with other settings (or by an older seqrec); " +
+                "give the benchmark another --out folder, or delete the point's files to measure it again");
+        try
+        {
+            return JsonSerializer.Deserialize<BenchPoint>(File.ReadAllText(output), BenchPoint.Json)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new SeqRecException($"{output}: not a readable benchmark point ({e.Message}); delete it to measure the point again");
+        }
+    }
+
+    /// <summary>What identifies a point's measurement: its process's arguments and the content of every config file they name.</summary>
+    private static string PointKey(IReadOnlyList<string> arguments)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var argument in arguments) key.Append(argument).Append('\n');
+        for (var i = 0; i + 1 < arguments.Count; i++)
+        {
+            if (arguments[i] != "--config") continue;
+            var file = arguments[i + 1];
+            var digest = File.Exists(file) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))) : "missing";
+            key.Append(CultureInfo.InvariantCulture, $"{file} sha256 {digest}\n");
+        }
+        return key.ToString();
+    }
+
+    private static string KeyPath(string pointOutput) => Path.ChangeExtension(pointOutput, ".key");
+
+    private BenchPoint RunPoint(string model, int length, string output, IReadOnlyList<string> arguments)
+    {
         var start = SelfInvocation.StartInfo();
-        foreach (var arg in PointArguments(model, length, output)) start.ArgumentList.Add(arg);
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
         if (request.DataPath is not null) start.Environment["SEQREC_DATA_PATH"] = request.DataPath;
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;

@@ -22,8 +22,9 @@ public sealed class BenchZooTests : IDisposable
         SyntheticDataset.Write(data, "synthetic", users: 60, items: 40, interactionsPerUser: 12, seed: 9);
         var output = Path.Combine(_folder.Path, "zoo");
 
-        var (code, stdout, error) = Run("bench", "zoo", "--models", "lightsans,sasrec", "--dataset", "synthetic", "--max-len", "8", "--full",
-            "--set", $"data.data_path=\"{data}\"", "--set", "trainer.epochs=2", "--set", "trainer.train_batch_size=128", "--set", "trainer.threads=1", "--out", output);
+        string[] args = ["bench", "zoo", "--models", "lightsans,sasrec", "--dataset", "synthetic", "--max-len", "8", "--full",
+            "--set", $"data.data_path=\"{data}\"", "--set", "trainer.epochs=2", "--set", "trainer.train_batch_size=128", "--set", "trainer.threads=1", "--out", output];
+        var (code, stdout, error) = Run(args);
 
         Assert.True(code == 0, $"{stdout}\n{error}");
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
@@ -36,6 +37,24 @@ public sealed class BenchZooTests : IDisposable
         Assert.Contains(ndcg["sasrec"].ToString("F4", CultureInfo.InvariantCulture), report, StringComparison.Ordinal);
         Assert.True(new FileInfo(Path.Combine(output, "quality-vs-epoch-time.png")).Length > 1000);
         Assert.Contains("torch threads 1,", report, StringComparison.Ordinal); // the points' processes', not this one's
+
+        // Run again into the same folder: measured points are read back; a point whose process died after its
+        // training continues that training (here already complete) instead of starting over.
+        var lightsansPoint = Path.Combine(output, "point-lightsans-L8.json");
+        var measured = File.ReadAllText(lightsansPoint);
+        File.Delete(Path.Combine(output, "point-sasrec-L8.json"));
+        (code, stdout, error) = Run(args);
+        Assert.True(code == 0, $"{stdout}\n{error}");
+        Assert.Contains("lightsans L=8: finished earlier", stdout, StringComparison.Ordinal);
+        Assert.Equal(measured, File.ReadAllText(lightsansPoint));
+        Assert.Contains("resuming the training in", File.ReadAllText(Path.Combine(output, "point-sasrec-L8.log")), StringComparison.Ordinal);
+        using (var again = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "point-sasrec-L8.json"))))
+            Assert.Equal(ndcg["sasrec"], again.RootElement.GetProperty("test_metrics").GetProperty("ndcg@10").GetDouble());
+
+        // Other settings into the same folder are refused, not mixed in.
+        (code, _, error) = Run([.. args, "--set", "trainer.learning_rate=0.01"]);
+        Assert.Equal(2, code);
+        Assert.Contains($"{lightsansPoint}: this point was measured with other settings", error, StringComparison.Ordinal);
     }
 
     [Fact]
