@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SeqRec.Runs;
 using SeqRec.Tuning.Engine;
 using SeqRec.Tuning.Space;
 using SeqRec.Tuning.Store;
