@@ -34,36 +34,19 @@ public sealed class UniformEvalNegatives(int nItems, int count, long seed, bool 
         if (realItems - excluded.Count <= 0)
             throw new SeqRecException($"eval.mode: uni{count} cannot draw negatives for sample {sampleIndex}: every one of the {realItems} items is its target or in its history");
 
-        var random = new SplitMix64(Mix(seed, sampleIndex, target));
+        var random = new StableRandom(Mix(seed, sampleIndex, target));
         for (var i = 0; i < destination.Length; i++)
         {
             int item;
-            do item = 1 + (int)random.NextBelow((ulong)realItems);
+            do item = 1 + (int)NextBelow(ref random, (ulong)realItems);
             while (excluded.Contains(item));
             destination[i] = item;
         }
     }
 
-    private static ulong Mix(long seed, int sampleIndex, int target)
-    {
-        var state = new SplitMix64((ulong)seed);
-        return state.Next() ^ ((ulong)(uint)sampleIndex << 32 | (uint)target);
-    }
+    private static ulong Mix(long seed, int sampleIndex, int target) =>
+        StableRandom.SplitMix((ulong)seed) ^ ((ulong)(uint)sampleIndex << 32 | (uint)target);
 
-    /// <summary>Steele, Lea and Flood's SplitMix64: small, fast, and identical on every platform.</summary>
-    private struct SplitMix64(ulong state)
-    {
-        private ulong _state = state;
-
-        public ulong Next()
-        {
-            var z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-
-        /// <summary>Uniform in [0, bound) by the multiply-high method (bias at most bound / 2^64).</summary>
-        public ulong NextBelow(ulong bound) => (ulong)(((UInt128)Next() * bound) >> 64);
-    }
+    /// <summary>Uniform in [0, bound) by the multiply-high method (bias at most bound / 2^64).</summary>
+    private static ulong NextBelow(ref StableRandom random, ulong bound) => (ulong)(((UInt128)random.NextUInt64() * bound) >> 64);
 }

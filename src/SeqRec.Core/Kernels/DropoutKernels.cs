@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using SeqRec.Data;
 using static TorchSharp.torch;
 
 namespace SeqRec.Kernels;
@@ -71,7 +72,7 @@ internal static unsafe class DropoutKernels
 
     private static (uint Low, uint High) ChunkKey(ulong seed, long chunk)
     {
-        var key = SplitMix64(seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
+        var key = StableRandom.SplitMix(seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
         return ((uint)key, (uint)(key >> 32));
     }
 
@@ -187,14 +188,5 @@ internal static unsafe class DropoutKernels
         x ^= x >> 13;
         x *= 0xC2B2AE35u;
         return x ^ (x >> 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SplitMix64(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

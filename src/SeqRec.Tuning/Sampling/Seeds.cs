@@ -1,3 +1,5 @@
+using SeqRec.Data;
+
 namespace SeqRec.Tuning.Sampling;
 
 internal static class Seeds
@@ -8,10 +10,7 @@ internal static class Seeds
     /// </summary>
     public static Random ForTrial(int seed, int trialNumber)
     {
-        var z = unchecked(((ulong)(uint)seed << 32 | (uint)trialNumber) + 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        z ^= z >> 31;
+        var z = StableRandom.SplitMix((ulong)(uint)seed << 32 | (uint)trialNumber);
         return new Random((int)(z & 0x7FFFFFFF));
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeqRec.Data;
 
 /// <summary>
@@ -34,6 +36,11 @@ public struct StableRandom(ulong state)
         return (int)(product >> 32);
     }
 
+    /// <summary>SplitMix64's output function of one state: <paramref name="z"/> advanced by the golden gamma, then mixed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong SplitMix(ulong z) => Mix(z + Golden);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
