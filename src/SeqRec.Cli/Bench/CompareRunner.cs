@@ -73,7 +73,7 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
                 "give the benchmark another --out folder, or delete the point's files to measure it again");
         try
         {
-            return JsonSerializer.Deserialize<BenchPoint>(File.ReadAllText(output), BenchPoint.Json)
+            return JsonSerializer.Deserialize<BenchPoint>(File.ReadAllText(output), SeqRecJson.Files)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e)
@@ -118,7 +118,7 @@ internal sealed class CompareRunner(CompareRequest request, TextWriter log)
             child.WaitForExit();
         }
         if (child.ExitCode == 0 && File.Exists(output))
-            return JsonSerializer.Deserialize<BenchPoint>(File.ReadAllText(output), BenchPoint.Json)!;
+            return JsonSerializer.Deserialize<BenchPoint>(File.ReadAllText(output), SeqRecJson.Files)!;
 
         var tail = File.ReadLines(logPath).Where(l => l.Length > 0).TakeLast(3).ToList();
         var reason = child.ExitCode == 137 ? "killed (out of memory?)" : $"exit code {child.ExitCode}";

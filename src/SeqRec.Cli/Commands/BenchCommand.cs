@@ -108,7 +108,7 @@ internal static class BenchCommand
     {
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, "results.json"),
-            JsonSerializer.Serialize(new { machine, command = commandLine, baseline, points }, BenchPoint.Json));
+            JsonSerializer.Serialize(new { machine, command = commandLine, baseline, points }, SeqRecJson.Files));
         IReadOnlyList<string> plots = [];
         try
         {
@@ -173,7 +173,7 @@ internal static class BenchCommand
         if (!File.Exists(path)) throw new SeqRecException($"{path}: not found; expected a 'seqrec bench compare' output folder or its results.json");
         try
         {
-            var results = JsonSerializer.Deserialize<CompareResults>(File.ReadAllText(path), BenchPoint.Json);
+            var results = JsonSerializer.Deserialize<CompareResults>(File.ReadAllText(path), SeqRecJson.Files);
             if (results?.Machine is null || results.Points is null) throw new SeqRecException($"{path}: not a 'seqrec bench compare' results.json (no machine or points)");
             return (results.Machine, results.Command ?? "", results.Baseline, results.Points);
         }
@@ -201,7 +201,7 @@ internal static class BenchCommand
             var target = parse.GetValue(output)!;
             var point = BenchPointRunner.Measure(host.Registry, options.Request(parse), parse.GetValue(length), Math.Max(1, parse.GetValue(epochs)), Math.Max(0, parse.GetValue(steps)), parse.GetValue(full),
                 Path.GetDirectoryName(Path.GetFullPath(target))!, parse.InvocationConfiguration.Output);
-            AtomicFile.WriteAllText(target, JsonSerializer.Serialize(point, BenchPoint.Json));
+            AtomicFile.WriteAllText(target, JsonSerializer.Serialize(point, SeqRecJson.Files));
             return CliApp.Ok;
         });
         return command;

@@ -44,7 +44,7 @@ internal static class BenchZooCommand
 
             var machine = MachineInfo.Current().MeasuredBy(points);
             var commandLine = "seqrec " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            AtomicFile.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(new { machine, command = commandLine, points }, BenchPoint.Json));
+            AtomicFile.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(new { machine, command = commandLine, points }, SeqRecJson.Files));
             string? plot = null;
             try
             {

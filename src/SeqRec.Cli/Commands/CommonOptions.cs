@@ -10,16 +10,10 @@ internal static partial class CommonOptions
     /// <summary>Machine-readable output: one JSON document on standard output instead of tables.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON document instead of tables (snake_case keys)." };
 
-    private static readonly System.Text.Json.JsonSerializerOptions JsonOutput = new()
-    {
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     /// <summary>Writes <paramref name="value"/> as indented JSON to the command's output.</summary>
     public static void WriteJson(System.CommandLine.ParseResult parse, object value) =>
-        parse.InvocationConfiguration.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, JsonOutput));
+        parse.InvocationConfiguration.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, SeqRecJson.Output));
 
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {

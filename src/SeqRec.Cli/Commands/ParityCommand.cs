@@ -48,18 +48,12 @@ internal static class ParityCommand
                     parse.InvocationConfiguration.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{failed.Fixture}: {c.Output} differs by {c.Difference:G3} ({c.Detail}), tolerance {c.Tolerance}"));
             }
             if (parse.GetValue(json) is { } jsonPath)
-                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(results.Select(r => new { r.Fixture, r.Model, model_id = r.ModelId, status = r.Status.ToString().ToLowerInvariant(), r.Error, r.Comparisons, r.Unchecked }), JsonOptions));
+                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(results.Select(r => new { r.Fixture, r.Model, model_id = r.ModelId, status = r.Status.ToString().ToLowerInvariant(), r.Error, r.Comparisons, r.Unchecked }), SeqRecJson.Output));
             return counts.GetValueOrDefault(ParityStatus.Failed) > 0 ? CliApp.Failure : CliApp.Ok;
         });
         return command;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     private static List<(string File, string Display)> Files(string path)
     {

@@ -42,7 +42,7 @@ internal sealed class ComparisonReportFiles(ComparisonPlan plan, string dataset,
                 label = r.Label, metric = r.Metric, seeds = r.Seeds, mean = r.Mean, std = r.Std,
                 difference_to_baseline = r.Difference, relative_change = r.RelativeChange, statistic = r.Test?.Statistic, p_value = r.Test?.PValue,
             }),
-        }, BenchPoint.Json));
+        }, SeqRecJson.Files));
         return markdown;
     }
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace SeqRec.Benchmarks;
 
 /// <summary>
@@ -57,15 +54,6 @@ public sealed record BenchPoint
 
     /// <summary>Why the point failed (e.g. out of memory), or null.</summary>
     public string? Error { get; init; }
-
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // A failed point has no figures (NaN); keep them in the file rather than failing to write it.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     public static double Median(IReadOnlyList<double> values)
     {

@@ -141,7 +141,7 @@ public static class ModelCheckpoint
             ValidMetrics = validMetrics.ToDictionary(),
             SavedAt = DateTimeOffset.UtcNow,
         };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(json, JsonOptions);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(json, SeqRecJson.Compact);
         writer.Write(bytes.Length);
         writer.Write(bytes);
     }
@@ -164,7 +164,7 @@ public static class ModelCheckpoint
                 throw new SeqRecException($"{path}: checkpoint format version {version} is not supported (this build reads versions 1 and {FormatVersion})");
             if (version >= 2) DigestedFile.Verify(reader.BaseStream, path, "checkpoint");
             var length = DigestedFile.Length(reader, path, "checkpoint", "header");
-            var json = JsonSerializer.Deserialize<HeaderJson>(reader.ReadBytes(length), JsonOptions)
+            var json = JsonSerializer.Deserialize<HeaderJson>(reader.ReadBytes(length), SeqRecJson.Compact)
                 ?? throw new SeqRecException($"{path}: the checkpoint header is empty");
             if (json.Model is null || json.Dataset is null || json.ConfigToml is null)
                 throw new SeqRecException($"{path}: the checkpoint header lacks model, dataset or config_toml");
@@ -180,11 +180,6 @@ public static class ModelCheckpoint
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     private sealed class HeaderJson
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SeqRec.Training;
 
 namespace SeqRec.Runs;
@@ -11,13 +10,6 @@ namespace SeqRec.Runs;
 /// </summary>
 public static class RunResultsFile
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     public static void Write(string path, string model, string dataset, long trainableParameters, TrainingResult result) =>
         AtomicFile.WriteAllText(path, Serialize(model, dataset, trainableParameters, result));
@@ -47,7 +39,7 @@ public static class RunResultsFile
                 Improved = e.Improved,
                 PeakRssBytes = e.PeakResidentBytes,
             })],
-        }, JsonOptions) + "\n";
+        }, SeqRecJson.Files) + "\n";
 
     private sealed class ResultsJson
     {
@@ -71,7 +63,6 @@ public static class RunResultsFile
         public int Epoch { get; set; }
         public double Loss { get; set; }
 
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public Dictionary<string, double>? LossParts { get; set; }
 
         public double TrainSeconds { get; set; }

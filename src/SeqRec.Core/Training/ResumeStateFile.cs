@@ -22,18 +22,13 @@ public static class ResumeStateFile
 
     private static readonly byte[] Magic = "SEQRECRS"u8.ToArray();
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     public static void Save(string path, ResumeState state, torch.nn.Module model, OptimizerHelper optimizer) =>
         DigestedFile.Write(path, writer =>
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
-            var json = JsonSerializer.SerializeToUtf8Bytes(StateJson.From(state), JsonOptions);
+            var json = JsonSerializer.SerializeToUtf8Bytes(StateJson.From(state), SeqRecJson.Compact);
             writer.Write(json.Length);
             writer.Write(json);
             using var rng = torch.get_rng_state();
@@ -58,7 +53,7 @@ public static class ResumeStateFile
             if (version is not (1 or FormatVersion))
                 throw new SeqRecException($"{path}: resume state format version {version} is not supported (this build reads versions 1 and {FormatVersion})");
             if (version >= 2) DigestedFile.Verify(reader.BaseStream, path, "resume state");
-            var json = JsonSerializer.Deserialize<StateJson>(reader.ReadBytes(DigestedFile.Length(reader, path, "resume state", "JSON part")), JsonOptions)
+            var json = JsonSerializer.Deserialize<StateJson>(reader.ReadBytes(DigestedFile.Length(reader, path, "resume state", "JSON part")), SeqRecJson.Compact)
                 ?? throw new SeqRecException($"{path}: the resume state is empty");
             var rngBytes = reader.ReadBytes(DigestedFile.Length(reader, path, "resume state", "generator state"));
             model.load(reader, strict: true);

@@ -46,7 +46,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.Matches(@"dataset tiny: 40 users, \d+ items, [\d,]+ interactions \(sparsity \d+\.\d\d%\); samples: train [\d,]+, valid 40, test 40", started);
         Assert.Matches(@"model SASRec: [\d,]+ trainable parameters", started);
         // After each validation: what is left, to an early stop and to the epoch limit.
-        Assert.Matches(@"next: epoch 1 of at most 25; about \d+ s per epoch: \d+ s left if the next 24 epochs bring no improvement \(early stop\), \d+ s at most \(epoch limit\)", started);
+        // (Durations read in s, min or h as they grow: a loaded machine can turn 24 short epochs into minutes.)
+        const string duration = @"\d+(\.\d)? (s|min|h)";
+        Assert.Matches($@"next: epoch 1 of at most 25; about {duration} per epoch: {duration} left if the next 24 epochs bring no improvement \(early stop\), {duration} at most \(epoch limit\)", started);
 
         var killedRoot = Path.Combine(_folder.Path, "killed");
         var runDirectory = StartAndKillAfterFirstEpoch(killedRoot);
