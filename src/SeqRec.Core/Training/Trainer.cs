@@ -123,6 +123,7 @@ public sealed class Trainer
             foreach (var (name, value) in parts) partSums[name] = partSums.GetValueOrDefault(name) + value;
             batches++;
             samples += batch.Size;
+            _heapLimit.TrimIfGrownSinceBaseline();
             _observer.BatchCompleted(new BatchProgress(epoch, batches, expectedBatches, samples, lossSum, clock.Elapsed));
         }
         ReleaseUnreferencedTensors();

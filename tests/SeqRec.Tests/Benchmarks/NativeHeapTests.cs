@@ -38,11 +38,19 @@ public class NativeHeapTests
         Assert.True(limit.TrimIfGrown());
         Assert.Equal(1, trims);
 
+        var unset = new NativeHeapLimit(() => resident, () => { trims++; return true; });
+        Assert.False(unset.TrimIfGrownSinceBaseline()); // no baseline yet: a batch's check neither trims nor sets one
+        resident = 600 * Mb;
+        Assert.False(unset.TrimIfGrown()); // the baseline, at the first epoch's end
+        resident = 1300 * Mb;
+        Assert.True(unset.TrimIfGrownSinceBaseline());
+        Assert.Equal(2, trims);
+
         var small = new NativeHeapLimit(() => resident, () => { trims++; return true; });
         resident = 300 * Mb;
         small.TrimIfGrown();
         resident = 900 * Mb; // tripled, but under a gigabyte
         Assert.False(small.TrimIfGrown());
-        Assert.Equal(1, trims);
+        Assert.Equal(2, trims);
     }
 }
